@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Installs, with apt-get, every Debian package that building and testing
+# pmemsetfs needs and that is not installed yet. Sourced by the other scripts.
+pmemsetfs_packages=(build-essential cmake pkg-config libpmem2-dev libcunit1-dev
+	libfuse3-dev fuse3 attr valgrind clang-format)
+
+pmemsetfs_install_deps() {
+	local missing=() pkg
+	for pkg in "$@"; do
+		dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null |
+			grep -q 'install ok installed' || missing+=("$pkg")
+	done
+	[ ${#missing[@]} -eq 0 ] && return 0
+	echo "installing: ${missing[*]}"
+	local sudo=""
+	[ "$(id -u)" -ne 0 ] && sudo=sudo
+	$sudo apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}"
+}
