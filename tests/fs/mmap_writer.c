@@ -1,0 +1,83 @@
+/*
+ * mmap_writer: the program a user would write against a part file: map it
+ * with MAP_SHARED, store a data file's bytes at an offset with plain memory
+ * writes, msync(MS_SYNC) to make them durable, and read them back through a
+ * second, fresh mapping. The shell test then checks the part file, and after
+ * unmount the source file, byte by byte.
+ *
+ * usage: mmap_writer PARTFILE OFFSET DATAFILE
+ * Exit status 0 on success; 1 with a message naming the failing step.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static int fail(const char *step, const char *what)
+{
+	fprintf(stderr, "mmap_writer: %s %s: %s\n", step, what,
+		strerror(errno));
+	return 1;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc != 4) {
+		fprintf(stderr,
+			"usage: mmap_writer PARTFILE OFFSET DATAFILE\n");
+		return 2;
+	}
+	const char *part = argv[1];
+	long long offset = strtoll(argv[2], NULL, 0);
+
+	/* the data to store, read with plain read(2) */
+	int dfd = open(argv[3], O_RDONLY);
+	struct stat dst;
+	if (dfd < 0 || fstat(dfd, &dst) < 0)
+		return fail("open", argv[3]);
+	char *data = malloc(dst.st_size ? dst.st_size : 1);
+	if (!data || read(dfd, data, dst.st_size) != dst.st_size)
+		return fail("read", argv[3]);
+	close(dfd);
+
+	int fd = open(part, O_RDWR);
+	struct stat st;
+	if (fd < 0 || fstat(fd, &st) < 0)
+		return fail("open", part);
+	if (offset < 0 || offset + dst.st_size > st.st_size) {
+		fprintf(stderr,
+			"mmap_writer: %lld+%lld is past the end (%lld)\n",
+			offset, (long long)dst.st_size, (long long)st.st_size);
+		return 1;
+	}
+
+	char *map = mmap(NULL, st.st_size, PROT_READ | PROT_WRITE, MAP_SHARED,
+			 fd, 0);
+	if (map == MAP_FAILED)
+		return fail("mmap", part);
+	memcpy(map + offset, data, dst.st_size);
+	if (msync(map, st.st_size, MS_SYNC) < 0)
+		return fail("msync", part);
+	if (munmap(map, st.st_size) < 0)
+		return fail("munmap", part);
+
+	/* a fresh mapping must show what the first one stored */
+	char *check = mmap(NULL, st.st_size, PROT_READ, MAP_SHARED, fd, 0);
+	if (check == MAP_FAILED)
+		return fail("mmap (read back)", part);
+	if (memcmp(check + offset, data, dst.st_size) != 0) {
+		fprintf(stderr, "mmap_writer: read-back through a new mapping "
+				"differs from what was written\n");
+		return 1;
+	}
+	munmap(check, st.st_size);
+	if (close(fd) < 0)
+		return fail("close", part);
+	free(data);
+	return 0;
+}

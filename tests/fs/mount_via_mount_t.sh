@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# The mount(8) paths: `mount -t fuse.pmemsetfs SETFILE MNT` (mount.fuse3
+# finds pmemsetfs on PATH) and an fstab line with -o options passed through
+# (read from a temporary fstab with `mount -T`, never /etc/fstab). Each time:
+# the parts are there, reads match, writes reach the source, umount stops
+# the daemon.
+. "$(dirname "$0")/lib.sh"
+
+[ "$(basename "$DAEMON")" = pmemsetfs ] ||
+	fail "the daemon must be named pmemsetfs for mount.fuse3, is $DAEMON"
+export PATH="$(dirname "$DAEMON"):$PATH"
+
+make_source one.img $((2 * MiB))
+cat >"$T/set" <<SET
+part a $SRC/one.img offset=1M
+SET
+
+# use_and_unmount: read, write, umount, check the source.
+use_and_unmount()
+{
+	find_detached_daemon
+	assert_eq a "$(ls "$MNT")" "ls of the mount"
+	part_matches_model a one.img "$MiB" "$MiB"
+	make_data "$T/data" 50000
+	dd_write "$MNT/a" 4000 "$T/data"
+	model_write one.img $((MiB + 4000)) "$T/data"
+	part_matches_model a one.img "$MiB" "$MiB"
+	unmount_detached umount "$MNT"
+	assert_sources_match_model
+}
+
+note "mount -t fuse.pmemsetfs"
+mount -t fuse.pmemsetfs "$T/set" "$MNT" 2>"$T/mount.err" ||
+	fail "mount -t fuse.pmemsetfs failed: $(cat "$T/mount.err")"
+wait_mounted "$MNT"
+grep -q "persist.*write" "$MNT/.pmemset/status" ||
+	fail "status does not show persist mode write: $(cat "$MNT/.pmemset/status")"
+use_and_unmount
+
+note "an fstab line with -o persist=fsync"
+echo "$T/set $MNT fuse.pmemsetfs rw,persist=fsync 0 0" >"$T/fstab"
+mount -T "$T/fstab" "$MNT" 2>"$T/mount.err" ||
+	fail "mount -T fstab failed: $(cat "$T/mount.err")"
+wait_mounted "$MNT"
+grep -q "persist.*fsync" "$MNT/.pmemset/status" ||
+	fail "-o persist=fsync from fstab not in status: $(cat "$MNT/.pmemset/status")"
+use_and_unmount
