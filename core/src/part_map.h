@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * part_map.h -- a part map: one contiguous virtual range [addr, addr+size)
+ * made of one or more libpmem2 mappings lying back to back inside one
+ * libpmem2 virtual memory reservation.
+ */
+#ifndef PMEMSET_PART_MAP_H
+#define PMEMSET_PART_MAP_H
+
+#include <stdatomic.h>
+#include <stddef.h>
+
+#include <libpmemset.h>
+
+/* one mapped part: the libpmem2 mapping and where it lies */
+struct part_mapping {
+	struct pmem2_map *map;
+	char *addr;
+	size_t size;
+};
+
+/* node of the set's address index (index.c) */
+struct index_node {
+	struct index_node *left;
+	struct index_node *right;
+	int height;
+};
+
+struct pmemset_part_map {
+	char *addr;
+	size_t size;
+	struct pmem2_vm_reservation *reservation;
+	atomic_int refcount;
+
+	/* the mapped parts in address order */
+	struct part_mapping *mappings;
+	size_t mapping_count;
+	size_t mapping_capacity;
+
+	struct index_node node;
+};
+
+/* a part map at addr of size 0 with room for `capacity` mappings */
+int part_map_new(struct pmemset_part_map **pmap,
+		 struct pmem2_vm_reservation *reservation, char *addr,
+		 size_t capacity);
+void part_map_free(struct pmemset_part_map *pmap);
+
+/* makes room for one more mapping so that appending cannot fail */
+int part_map_reserve_slot(struct pmemset_part_map *pmap);
+
+/* appends a mapping at the part map's end (a slot must be reserved) */
+void part_map_append(struct pmemset_part_map *pmap, struct pmem2_map *map);
+
+/* index of the first mapping that ends above addr (count if none) */
+size_t part_map_mapping_after(const struct pmemset_part_map *pmap,
+			      const char *addr);
+
+/* forgets mappings [first, first+count), which must be at the front or back */
+void part_map_forget_mappings(struct pmemset_part_map *pmap, size_t first,
+			      size_t count);
+
+/* moves mappings [first, end) into the empty part map `upper` */
+void part_map_move_tail(struct pmemset_part_map *pmap, size_t first,
+			struct pmemset_part_map *upper);
+
+static inline char *part_map_end(const struct pmemset_part_map *pmap)
+{
+	return pmap->addr + pmap->size;
+}
+
+#endif /* PMEMSET_PART_MAP_H */

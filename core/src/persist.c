@@ -1,0 +1,161 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * persist.c -- the data path: persist, flush, drain, memcpy, memmove and
+ * memset through the libpmem2 functions captured from the set's first
+ * mapping, and deep flush over the underlying mappings of a range. Before
+ * the first mapping there is nothing to act on: calls return cleanly.
+ */
+#include <stdint.h>
+
+#include "errormsg.h"
+#include "event.h"
+#include "pmem2_guard.h"
+#include "set.h"
+
+int pmemset_persist(struct pmemset *set, void *ptr, size_t size)
+{
+	const struct set_data_path *data_path = set_data_path(set);
+	if (data_path == NULL)
+		return 0;
+	struct pmemset_event_context ctx = {.type = PMEMSET_EVENT_FLUSH};
+	ctx.data.flush.addr = ptr;
+	ctx.data.flush.len = size;
+	event_fire(set, &ctx);
+	data_path->persist(ptr, size);
+	ctx.type = PMEMSET_EVENT_DRAIN;
+	event_fire(set, &ctx);
+	return 0;
+}
+
+int pmemset_flush(struct pmemset *set, void *ptr, size_t size)
+{
+	const struct set_data_path *data_path = set_data_path(set);
+	if (data_path == NULL)
+		return 0;
+	struct pmemset_event_context ctx = {.type = PMEMSET_EVENT_FLUSH};
+	ctx.data.flush.addr = ptr;
+	ctx.data.flush.len = size;
+	event_fire(set, &ctx);
+	data_path->flush(ptr, size);
+	return 0;
+}
+
+int pmemset_drain(struct pmemset *set)
+{
+	const struct set_data_path *data_path = set_data_path(set);
+	if (data_path == NULL)
+		return 0;
+	data_path->drain();
+	struct pmemset_event_context ctx = {.type = PMEMSET_EVENT_DRAIN};
+	event_fire(set, &ctx);
+	return 0;
+}
+
+/* the DRAIN a memory operation reports, unless NODRAIN was asked for */
+static void memory_op_drained(struct pmemset *set,
+			      struct pmemset_event_context *ctx, unsigned flags)
+{
+	if (flags & PMEMSET_F_MEM_NODRAIN)
+		return;
+	/* the previous member's data stays in place, as the spec says */
+	ctx->type = PMEMSET_EVENT_DRAIN;
+	event_fire(set, ctx);
+}
+
+void *pmemset_memcpy(struct pmemset *set, void *pmemdest, void *src, size_t len,
+		     unsigned flags)
+{
+	const struct set_data_path *data_path = set_data_path(set);
+	if (data_path == NULL)
+		return pmemdest;
+	struct pmemset_event_context ctx = {.type = PMEMSET_EVENT_COPY};
+	ctx.data.copy.src = src;
+	ctx.data.copy.dest = pmemdest;
+	ctx.data.copy.len = len;
+	ctx.data.copy.flags = flags;
+	event_fire(set, &ctx);
+	void *ret = data_path->memcpy(pmemdest, src, len, flags);
+	memory_op_drained(set, &ctx, flags);
+	return ret;
+}
+
+void *pmemset_memmove(struct pmemset *set, void *pmemdest, void *src,
+		      size_t len, unsigned flags)
+{
+	const struct set_data_path *data_path = set_data_path(set);
+	if (data_path == NULL)
+		return pmemdest;
+	struct pmemset_event_context ctx = {.type = PMEMSET_EVENT_MOVE};
+	ctx.data.move.src = src;
+	ctx.data.move.dest = pmemdest;
+	ctx.data.move.len = len;
+	ctx.data.move.flags = flags;
+	event_fire(set, &ctx);
+	void *ret = data_path->memmove(pmemdest, src, len, flags);
+	memory_op_drained(set, &ctx, flags);
+	return ret;
+}
+
+void *pmemset_memset(struct pmemset *set, void *pmemdest, int c, size_t len,
+		     unsigned flags)
+{
+	const struct set_data_path *data_path = set_data_path(set);
+	if (data_path == NULL)
+		return pmemdest;
+	struct pmemset_event_context ctx = {.type = PMEMSET_EVENT_SET};
+	ctx.data.set.dest = pmemdest;
+	ctx.data.set.value = c;
+	ctx.data.set.len = len;
+	ctx.data.set.flags = flags;
+	event_fire(set, &ctx);
+	void *ret = data_path->memset(pmemdest, c, len, flags);
+	memory_op_drained(set, &ctx, flags);
+	return ret;
+}
+
+/* deep-flushes the parts of pmap intersecting [start, end) */
+static int deep_flush_part_map(struct pmemset_part_map *pmap, char *start,
+			       char *end)
+{
+	char *low = start > pmap->addr ? start : pmap->addr;
+	char *high = end < part_map_end(pmap) ? end : part_map_end(pmap);
+	for (size_t i = part_map_mapping_after(pmap, low);
+	     i < pmap->mapping_count && pmap->mappings[i].addr < high; i++) {
+		struct part_mapping *m = &pmap->mappings[i];
+		char *from = low > m->addr ? low : m->addr;
+		char *to = high < m->addr + m->size ? high : m->addr + m->size;
+		int ret = PMEM2_GUARDED(
+			pmem2_deep_flush(m->map, from, (size_t)(to - from)));
+		if (ret)
+			return set_error_pmem2(PMEMSET_E_DEEP_FLUSH_FAIL, ret,
+					       "deep flush of %p failed",
+					       (void *)from);
+	}
+	return 0;
+}
+
+int pmemset_deep_flush(struct pmemset *set, void *ptr, size_t size)
+{
+	if (size == 0)
+		return 0;
+	char *start = ptr;
+	char *end = (uintptr_t)ptr > UINTPTR_MAX - size ? (char *)UINTPTR_MAX
+							: start + size;
+	int ret = 0;
+
+	/*
+	 * The shared lock keeps the walk safe against concurrent removal;
+	 * the walk itself takes no references, so no count changes.
+	 */
+	pthread_rwlock_rdlock(&set->lock);
+	char *cursor = start;
+	struct pmemset_part_map *pmap;
+	while ((pmap = index_first_overlap(set->index, cursor, end)) != NULL) {
+		ret = deep_flush_part_map(pmap, start, end);
+		if (ret)
+			break;
+		cursor = part_map_end(pmap);
+	}
+	pthread_rwlock_unlock(&set->lock);
+	return ret;
+}
