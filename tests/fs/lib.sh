@@ -339,3 +339,31 @@ part_matches_model()
 	assert_size "$MNT/$1" "$4"
 	assert_cmp_region "$MNT/$1" 0 "$4" "$MODEL/$2" "$3"
 }
+
+# ls_line DIR: the names in DIR on one line, sorted as ls sorts them.
+ls_line()
+{
+	ls "$1" | tr '\n' ' ' | sed 's/ $//'
+}
+
+# ctl COMMAND: one write of "COMMAND\n" to .pmemset/ctl; it must succeed.
+ctl()
+{
+	local out
+	out=$("$FSPROBE" write "$MNT/.pmemset/ctl" "$1"$'\n') ||
+		fail "ctl '$1' failed with $out"
+}
+
+# ctl_expect ERRNO COMMAND: the write of COMMAND must fail with ERRNO.
+ctl_expect()
+{
+	probe_expect "$1" write "$MNT/.pmemset/ctl" "$2"$'\n'
+}
+
+# xattr PART NAME: the value of user.pmemset.NAME of a part file.
+xattr()
+{
+	getfattr --absolute-names --only-values -n "user.pmemset.$2" \
+		"$MNT/$1" 2>"$T/getfattr.err" ||
+		fail "getfattr -n user.pmemset.$2 $1: $(cat "$T/getfattr.err")"
+}

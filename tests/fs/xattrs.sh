@@ -14,13 +14,6 @@ part b $SRC/two.img
 SET
 mount_set "$T/set"
 
-xattr()
-{
-	getfattr --absolute-names --only-values -n "user.pmemset.$2" \
-		"$MNT/$1" 2>"$T/getfattr.err" ||
-		fail "getfattr -n user.pmemset.$2 $1: $(cat "$T/getfattr.err")"
-}
-
 note "getfattr -d lists all six"
 getfattr -d --absolute-names "$MNT/a" >"$T/dump" 2>&1 ||
 	fail "getfattr -d failed: $(cat "$T/dump")"
