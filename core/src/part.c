@@ -9,6 +9,7 @@
 #include "alloc.h"
 #include "errormsg.h"
 #include "event.h"
+#include "mover.h"
 #include "part.h"
 #include "placement.h"
 #include "pmem2_guard.h"
@@ -68,6 +69,13 @@ static int part_pmem2_config(struct pmem2_config **cfg,
 	if (ret) {
 		ret = set_error_pmem2(PMEMSET_E_GRANULARITY_NOT_SUPPORTED, ret,
 				      "store granularity not supported");
+		goto err_delete_config;
+	}
+	ret = mover_set(*cfg);
+	if (ret) {
+		ret = set_error_pmem2(
+			PMEMSET_E_CANNOT_ALLOCATE_INTERNAL_STRUCTURE, ret,
+			"cannot set the data mover");
 		goto err_delete_config;
 	}
 	ret = PMEM2_GUARDED(pmem2_config_set_length(*cfg, size));
