@@ -64,9 +64,16 @@ static void format_message(const char *suffix, const char *fmt, va_list ap)
 	int n = vsnprintf(last_error, sizeof(last_error), fmt, ap);
 	if (n < 0)
 		n = 0;
-	if (suffix != NULL && (size_t)n < sizeof(last_error))
-		snprintf(last_error + n, sizeof(last_error) - (size_t)n, ": %s",
-			 suffix);
+	if (suffix != NULL && (size_t)n < sizeof(last_error)) {
+		/* append ": reason", cut at the end of the buffer */
+		size_t used = (size_t)n;
+		const char *parts[] = {": ", suffix};
+		for (int p = 0; p < 2; p++)
+			for (const char *c = parts[p];
+			     *c != '\0' && used < sizeof(last_error) - 1; c++)
+				last_error[used++] = *c;
+		last_error[used] = '\0';
+	}
 	log_message(1, "%s", last_error);
 }
 

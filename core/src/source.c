@@ -65,7 +65,7 @@ int pmemset_source_from_pmem2(struct pmemset_source **src,
 		return set_error(PMEMSET_E_INVALID_PMEM2_SOURCE,
 				 "pmem2 source cannot be NULL");
 
-	struct pmemset_source *source;
+	struct pmemset_source *source = NULL;
 	int ret = source_alloc(&source, SOURCE_PMEM2, NULL);
 	if (ret)
 		return ret;
@@ -113,7 +113,7 @@ int pmemset_xsource_from_file(struct pmemset_source **src, const char *file,
 		return set_error(PMEMSET_E_INVALID_SOURCE_FILE_CREATE_FLAGS,
 				 "invalid source file flags 0x%x", flags);
 
-	struct pmemset_source *source;
+	struct pmemset_source *source = NULL;
 	int ret = source_alloc(&source, SOURCE_FILE, file);
 	if (ret)
 		return ret;
@@ -174,7 +174,7 @@ int pmemset_source_from_temporary(struct pmemset_source **src, const char *dir)
 		return set_error(PMEMSET_E_INVALID_SOURCE_PATH,
 				 "directory path cannot be empty");
 
-	struct pmemset_source *source;
+	struct pmemset_source *source = NULL;
 	int ret = source_alloc(&source, SOURCE_TEMPORARY, dir);
 	if (ret)
 		return ret;
