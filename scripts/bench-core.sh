@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Issue 3's core benchmark: builds bench_core (Release) in ./build-bench if
+# it is missing or stale, prints the machine, then runs it. bench_core times
+# libpmemset against plain libpmem2 side by side in the same run and prints
+# medians and ratios. A benchmark, not a test: it asserts nothing about speed.
+# Arguments are passed to bench_core (-h lists them); BENCH_DIR sets where
+# the files go (default /dev/shm).
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+build="$top/build-bench"
+. "$top/scripts/deps.sh"
+pmemsetfs_install_deps "${pmemsetfs_packages[@]}"
+
+if [ ! -f "$build/CMakeCache.txt" ]; then
+	cmake -S "$top" -B "$build" -DCMAKE_BUILD_TYPE=Release >/dev/null
+fi
+cmake --build "$build" --target bench_core -j "$(nproc)" >/dev/null
+
+echo "machine: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores," \
+	"$(free -g | awk '/^Mem:/ {print $2}') GiB memory, kernel $(uname -r)"
+echo "libpmem2: $(dpkg-query -W -f='${Version}' libpmem2 2>/dev/null || echo unknown)"
+exec "$build/bench/bench_core" -d "${BENCH_DIR:-/dev/shm}" "$@"
