@@ -186,6 +186,8 @@ struct pmemset_part_map *index_find(const struct part_map_index *index,
 struct pmemset_part_map *index_first_overlap(const struct part_map_index *index,
 					     const char *start, const char *end)
 {
+	if (start >= end)
+		return NULL;
 	struct pmemset_part_map *pm = index_below(index, start + 1);
 	if (pm != NULL && part_map_end(pm) > start)
 		return pm;
