@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Runs each unit-test executable given under valgrind memcheck; fails when
+# any of them has a memory error, a definite or indirect leak, or a failed
+# assertion. Usage: valgrind.sh VALGRIND EXECUTABLE...
+set -u
+valgrind=$1
+shift
+status=0
+for exe in "$@"; do
+	echo "== valgrind $(basename "$exe")"
+	if ! "$valgrind" --quiet --error-exitcode=1 --leak-check=full \
+		--errors-for-leak-kinds=definite,indirect \
+		--show-leak-kinds=definite,indirect "$exe"; then
+		echo "!! $(basename "$exe") failed under valgrind"
+		status=1
+	fi
+done
+exit $status
