@@ -8,12 +8,12 @@
  * new mappings just below older ones, so the address space right after a
  * part map is usually taken and extending its reservation fails. When a
  * fresh internal reservation is created while coalescing is enabled, it is
- * therefore made PLACEMENT_HEADROOM bytes larger than the part. The extra
- * space is inaccessible (PROT_NONE, no memory committed) and invisible
+ * therefore made larger than the part by a headroom (placement_headroom). The
+ * extra space is inaccessible (PROT_NONE, no memory committed) and invisible
  * through the API, which only reports part maps; parts coalesced later land
  * in it without extending the reservation. When it runs out the reservation
  * is extended as the spec describes (with new headroom when possible), and
- * trimming keeps up to PLACEMENT_HEADROOM after the last mapping while
+ * trimming keeps up to HEADROOM_MIN after the last mapping while
  * coalescing is enabled.
  */
 #include <stdint.h>
@@ -23,7 +23,22 @@
 #include "placement.h"
 #include "pmem2_guard.h"
 
-#define PLACEMENT_HEADROOM ((size_t)4 << 30) /* 4 GiB of address space */
+/*
+ * Headroom after a part: 64 more parts of its size, at least 1 GiB (room
+ * for 16,384 parts of 64 KiB) and at most 64 GiB. Address space only: it
+ * costs no memory. Valgrind gives a client only ~96 GiB of address space, so
+ * a failed reservation with headroom falls back to one of the exact size.
+ */
+#define HEADROOM_MIN ((size_t)1 << 30)
+#define HEADROOM_MAX ((size_t)64 << 30)
+
+static size_t placement_headroom(size_t part_size)
+{
+	if (part_size > HEADROOM_MAX / 64)
+		return HEADROOM_MAX;
+	size_t headroom = part_size * 64;
+	return headroom < HEADROOM_MIN ? HEADROOM_MIN : headroom;
+}
 
 /* libpmem2's allocation granularity for reservations and lengths */
 static size_t allocation_granularity(void)
@@ -67,10 +82,11 @@ static int reservation_grow(struct pmem2_vm_reservation *rsv,
 			    size_t needed_size)
 {
 	size_t missing = needed_size - pmem2_vm_reservation_get_size(rsv);
+	size_t headroom = placement_headroom(missing);
 	int ret = PMEM2_E_MAPPING_EXISTS;
-	if (missing <= SIZE_MAX - PLACEMENT_HEADROOM)
-		ret = PMEM2_GUARDED(pmem2_vm_reservation_extend(
-			rsv, missing + PLACEMENT_HEADROOM));
+	if (missing <= SIZE_MAX - headroom)
+		ret = PMEM2_GUARDED(
+			pmem2_vm_reservation_extend(rsv, missing + headroom));
 	if (ret == PMEM2_E_MAPPING_EXISTS)
 		ret = PMEM2_GUARDED(pmem2_vm_reservation_extend(rsv, missing));
 	return ret;
@@ -190,9 +206,9 @@ static int place_in_new_reservation(struct pmemset *set, size_t size,
 	ret = PMEM2_E_MAPPING_EXISTS;
 	if (coalescing_mode(set) != PMEMSET_COALESCING_NONE &&
 	    size % allocation_granularity() == 0 &&
-	    size <= SIZE_MAX - PLACEMENT_HEADROOM)
+	    size <= SIZE_MAX - placement_headroom(size))
 		ret = PMEM2_GUARDED(pmem2_vm_reservation_new(
-			&rsv, NULL, size + PLACEMENT_HEADROOM));
+			&rsv, NULL, size + placement_headroom(size)));
 	if (ret) /* no headroom wanted, or no room for it */
 		ret = PMEM2_GUARDED(pmem2_vm_reservation_new(&rsv, NULL, size));
 	if (ret == PMEM2_E_LENGTH_UNALIGNED)
@@ -295,7 +311,7 @@ void reservation_trim(struct pmemset *set,
 	size_t used = (size_t)((char *)pmem2_map_get_address(last) +
 			       pmem2_map_get_size(last) - base);
 	size_t keep = coalescing_mode(set) != PMEMSET_COALESCING_NONE
-			      ? PLACEMENT_HEADROOM
+			      ? placement_headroom(0)
 			      : 0;
 	if (size - used > keep &&
 	    pmem2_vm_reservation_shrink(rsv, used + keep, size - used - keep))
