@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * main.c -- pmemsetfs: parse the command line and the set file, build and
+ * map the whole set, and only then mount and go to the background; on
+ * unmount or SIGTERM/SIGINT persist everything and delete the set.
+ * A start-up failure prints one line, undoes every change to the source
+ * files and exits non-zero with nothing mounted.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "ops.h"
+#include "options.h"
+#include "set_build.h"
+
+static struct namespace ns;
+
+static int check_mountpoint(const char *path)
+{
+	struct stat st;
+	if (stat(path, &st) != 0) {
+		fprintf(stderr, "pmemsetfs: mount point %s: %s\n", path,
+			strerror(errno));
+		return -1;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		fprintf(stderr, "pmemsetfs: mount point %s: not a directory\n",
+			path);
+		return -1;
+	}
+	return 0;
+}
+
+static int run_session(struct fuse_session *se, const struct options *o)
+{
+	if (o->cmdline.singlethread)
+		return fuse_session_loop(se);
+	struct fuse_loop_config *config = fuse_loop_cfg_create();
+	if (config == NULL)
+		return -ENOMEM;
+	fuse_loop_cfg_set_clone_fd(config, o->cmdline.clone_fd);
+	if (o->cmdline.max_idle_threads != UINT_MAX) /* UINT_MAX: not given */
+		fuse_loop_cfg_set_idle_threads(config,
+					       o->cmdline.max_idle_threads);
+	fuse_loop_cfg_set_max_threads(config, o->cmdline.max_threads);
+	int ret = fuse_session_loop_mt(se, config);
+	fuse_loop_cfg_destroy(config);
+	return ret;
+}
+
+int main(int argc, char **argv)
+{
+	struct options o;
+	struct set_spec spec = {0};
+	struct build_undo undo = {0};
+	struct fuse_session *se = NULL;
+	char err[SETFILE_ERR_MAX * 2];
+	int status = 1;
+
+	int parsed = options_parse(argc, argv, &o);
+	if (parsed != 0) {
+		options_clear(&o);
+		return parsed > 0 ? 0 : 1;
+	}
+	if (setfile_load(o.setfile, &spec, err, sizeof(err)) != 0) {
+		fprintf(stderr, "pmemsetfs: %s:%s\n", o.setfile, err);
+		goto err_clear_options;
+	}
+	setfile_apply_overrides(&spec.settings, &o.override);
+	if (check_mountpoint(o.cmdline.mountpoint) != 0)
+		goto err_clear_spec;
+
+	ns_init(&ns, &spec.settings);
+	ns.direct_io = o.direct_io;
+	se = fuse_session_new(&o.args, &pmemsetfs_ops, sizeof(pmemsetfs_ops),
+			      &ns);
+	if (se == NULL)
+		goto err_destroy_ns;
+	ns.session = se;
+	if (set_build(&ns, &spec, &undo, err, sizeof(err)) != 0) {
+		fprintf(stderr, "pmemsetfs: %s:%s\n", o.setfile, err);
+		goto err_destroy_session;
+	}
+	if (fuse_set_signal_handlers(se) != 0)
+		goto err_destroy_session;
+	if (fuse_session_mount(se, o.cmdline.mountpoint) != 0)
+		goto err_remove_handlers;
+	build_undo_clear(&undo); /* mounted: the files are the set's now */
+	fuse_daemonize(o.cmdline.foreground);
+
+	int ret = run_session(se, &o);
+	/* 0: unmounted; > 0: the signal that asked us to stop */
+	status = ret < 0 ? 1 : 0;
+	fuse_session_unmount(se);
+
+err_remove_handlers:
+	fuse_remove_signal_handlers(se);
+err_destroy_session:
+	fuse_session_destroy(se);
+err_destroy_ns:
+	ns_destroy(&ns); /* persists everything, deletes the set */
+	build_undo_run(&undo);
+err_clear_spec:
+	set_spec_clear(&spec);
+err_clear_options:
+	options_clear(&o);
+	return status;
+}

@@ -1,0 +1,327 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * namespace.c -- the tables behind the mounted tree: part nodes, map views
+ * and their inode numbers, open-handle pins, and the view of the set's part
+ * maps that .pmemset/maps shows (re-read after every change of the set).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "namespace.h"
+#include "data_path.h"
+
+void ns_init(struct namespace *ns, const struct set_settings *settings)
+{
+	memset(ns, 0, sizeof(*ns));
+	pthread_mutex_init(&ns->lock, NULL);
+	pthread_cond_init(&ns->released, NULL);
+	ns->settings = *settings;
+	ns->next_ino = INO_FIRST_DYNAMIC;
+	ns->uid = getuid();
+	ns->gid = getgid();
+	clock_gettime(CLOCK_REALTIME, &ns->mount_time);
+	strcpy(ns->last_error, "none");
+}
+
+void part_node_free(struct part_node *part)
+{
+	if (part == NULL)
+		return;
+	free(part->name);
+	free(part->source);
+	free(part);
+}
+
+void ns_destroy(struct namespace *ns)
+{
+	if (ns->set != NULL) {
+		for (size_t i = 0; i < ns->nmaps; i++)
+			persist_range(ns, ns->maps[i]->addr, ns->maps[i]->size);
+		pmemset_delete(&ns->set);
+	}
+	if (ns->reservation != NULL)
+		pmem2_vm_reservation_delete(&ns->reservation);
+	for (size_t i = 0; i < ns->nparts; i++)
+		part_node_free(ns->parts[i]);
+	for (size_t i = 0; i < ns->nmaps; i++)
+		free(ns->maps[i]);
+	for (size_t i = 0; i < ns->nretired; i++)
+		free(ns->retired[i]);
+	free(ns->parts);
+	free(ns->maps);
+	free(ns->retired);
+	pthread_cond_destroy(&ns->released);
+	pthread_mutex_destroy(&ns->lock);
+}
+
+struct part_node *ns_part_by_ino_locked(struct namespace *ns, fuse_ino_t ino)
+{
+	for (size_t i = 0; i < ns->nparts; i++) {
+		if (ns->parts[i]->ino == ino)
+			return ns->parts[i];
+	}
+	return NULL;
+}
+
+struct part_node *ns_part_by_name_locked(struct namespace *ns, const char *name)
+{
+	for (size_t i = 0; i < ns->nparts; i++) {
+		if (strcmp(ns->parts[i]->name, name) == 0)
+			return ns->parts[i];
+	}
+	return NULL;
+}
+
+struct map_view *ns_map_by_ino_locked(struct namespace *ns, fuse_ino_t ino)
+{
+	for (size_t i = 0; i < ns->nmaps; i++) {
+		if (ns->maps[i]->ino == ino)
+			return ns->maps[i];
+	}
+	for (size_t i = 0; i < ns->nretired; i++) {
+		if (ns->retired[i]->ino == ino)
+			return ns->retired[i];
+	}
+	return NULL;
+}
+
+long ns_map_index_locked(struct namespace *ns, const char *addr)
+{
+	for (size_t i = 0; i < ns->nmaps; i++) {
+		const struct map_view *m = ns->maps[i];
+		if (addr >= m->addr && addr < m->addr + m->size)
+			return (long)i;
+	}
+	return -1;
+}
+
+int ns_add_part_locked(struct namespace *ns, struct part_node *part)
+{
+	if (ns->nparts == ns->parts_cap) {
+		size_t cap = ns->parts_cap ? ns->parts_cap * 2 : 16;
+		struct part_node **grown =
+			realloc(ns->parts, cap * sizeof(*grown));
+		if (grown == NULL)
+			return -ENOMEM;
+		ns->parts = grown;
+		ns->parts_cap = cap;
+	}
+	part->ino = ns->next_ino++;
+	ns->parts[ns->nparts++] = part;
+	return 0;
+}
+
+void ns_forget_part_locked(struct namespace *ns, struct part_node *part)
+{
+	for (size_t i = 0; i < ns->nparts; i++) {
+		if (ns->parts[i] != part)
+			continue;
+		memmove(&ns->parts[i], &ns->parts[i + 1],
+			(ns->nparts - i - 1) * sizeof(ns->parts[0]));
+		ns->nparts--;
+		break;
+	}
+	part_node_free(part);
+}
+
+static bool ranges_overlap(const char *a, size_t alen, const char *b,
+			   size_t blen)
+{
+	return a < b + blen && b < a + alen;
+}
+
+bool ns_part_busy_locked(struct namespace *ns, const struct part_node *part)
+{
+	if (part->opens > 0)
+		return true;
+	for (size_t i = 0; i < ns->nmaps; i++) {
+		const struct map_view *m = ns->maps[i];
+		if (m->opens > 0 &&
+		    ranges_overlap(m->addr, m->size, part->addr, part->length))
+			return true;
+	}
+	for (size_t i = 0; i < ns->nretired; i++) {
+		const struct map_view *m = ns->retired[i];
+		if (ranges_overlap(m->addr, m->size, part->addr, part->length))
+			return true;
+	}
+	return false;
+}
+
+void ns_set_last_error_locked(struct namespace *ns, const char *message)
+{
+	snprintf(ns->last_error, sizeof(ns->last_error), "%s", message);
+}
+
+/* Descriptors of every part map, in address order; the caller frees. */
+static int read_part_maps(struct pmemset *set,
+			  struct pmemset_part_descriptor **descs, size_t *n)
+{
+	size_t count = 0, cap = 0;
+	struct pmemset_part_descriptor *out = NULL;
+	struct pmemset_part_map *cur = NULL, *next = NULL;
+
+	pmemset_first_part_map(set, &cur);
+	while (cur != NULL) {
+		if (count == cap) {
+			cap = cap ? cap * 2 : 8;
+			void *grown = realloc(out, cap * sizeof(*out));
+			if (grown == NULL) {
+				pmemset_part_map_drop(&cur);
+				free(out);
+				return -ENOMEM;
+			}
+			out = grown;
+		}
+		out[count++] = pmemset_descriptor_part_map(cur);
+		pmemset_next_part_map(set, cur, &next);
+		pmemset_part_map_drop(&cur);
+		cur = next;
+		next = NULL;
+	}
+	*descs = out;
+	*n = count;
+	return 0;
+}
+
+static struct map_view *take_same_view(struct namespace *ns,
+				       const struct pmemset_part_descriptor *d)
+{
+	for (size_t i = 0; i < ns->nmaps; i++) {
+		struct map_view *m = ns->maps[i];
+		if (m != NULL && m->addr == d->addr && m->size == d->size) {
+			ns->maps[i] = NULL;
+			return m;
+		}
+	}
+	return NULL;
+}
+
+/* Old views that did not survive: keep the open ones, free the rest. */
+static int retire_views(struct namespace *ns)
+{
+	for (size_t i = 0; i < ns->nmaps; i++) {
+		struct map_view *m = ns->maps[i];
+		if (m == NULL)
+			continue;
+		m->live = false;
+		if (m->opens == 0) {
+			free(m);
+			continue;
+		}
+		void *grown =
+			realloc(ns->retired, (ns->nretired + 1) * sizeof(m));
+		if (grown == NULL)
+			return -ENOMEM; /* leaks one view, never its memory */
+		ns->retired = grown;
+		ns->retired[ns->nretired++] = m;
+	}
+	return 0;
+}
+
+int ns_refresh_maps_locked(struct namespace *ns)
+{
+	struct pmemset_part_descriptor *descs = NULL;
+	size_t n = 0;
+	int ret = read_part_maps(ns->set, &descs, &n);
+	if (ret)
+		return ret;
+
+	struct map_view **fresh = calloc(n ? n : 1, sizeof(*fresh));
+	if (fresh == NULL) {
+		free(descs);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct map_view *m = take_same_view(ns, &descs[i]);
+		if (m == NULL) {
+			m = calloc(1, sizeof(*m));
+			if (m == NULL) {
+				ret = -ENOMEM;
+				continue;
+			}
+			m->ino = ns->next_ino++;
+			m->addr = descs[i].addr;
+			m->size = descs[i].size;
+			m->live = true;
+		}
+		fresh[i] = m;
+	}
+	free(descs);
+	int retired = retire_views(ns);
+	free(ns->maps);
+	ns->maps = fresh;
+	ns->nmaps = n;
+	/* compact away views we could not allocate */
+	size_t kept = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (fresh[i] != NULL)
+			fresh[kept++] = fresh[i];
+	}
+	ns->nmaps = kept;
+	return ret ? ret : retired;
+}
+
+int ns_part_open(struct namespace *ns, fuse_ino_t ino, struct part_node **part)
+{
+	pthread_mutex_lock(&ns->lock);
+	struct part_node *p = ns_part_by_ino_locked(ns, ino);
+	if (p != NULL)
+		p->opens++;
+	pthread_mutex_unlock(&ns->lock);
+	*part = p;
+	return p ? 0 : -ENOENT;
+}
+
+void ns_part_release(struct namespace *ns, struct part_node *part)
+{
+	pthread_mutex_lock(&ns->lock);
+	part->opens--;
+	pthread_cond_broadcast(&ns->released);
+	pthread_mutex_unlock(&ns->lock);
+}
+
+int ns_map_open(struct namespace *ns, fuse_ino_t ino, struct map_view **map)
+{
+	pthread_mutex_lock(&ns->lock);
+	struct map_view *m = ns_map_by_ino_locked(ns, ino);
+	/* a retired view's bytes may be gone; only live ones can be opened */
+	if (m != NULL && m->live)
+		m->opens++;
+	else
+		m = NULL;
+	pthread_mutex_unlock(&ns->lock);
+	*map = m;
+	return m ? 0 : -ENOENT;
+}
+
+void ns_map_release(struct namespace *ns, struct map_view *map)
+{
+	pthread_mutex_lock(&ns->lock);
+	map->opens--;
+	if (!map->live && map->opens == 0) {
+		for (size_t i = 0; i < ns->nretired; i++) {
+			if (ns->retired[i] != map)
+				continue;
+			ns->retired[i] = ns->retired[--ns->nretired];
+			break;
+		}
+		free(map);
+	}
+	pthread_cond_broadcast(&ns->released);
+	pthread_mutex_unlock(&ns->lock);
+}
+
+size_t ns_total_size(struct namespace *ns)
+{
+	size_t total = 0;
+	pthread_mutex_lock(&ns->lock);
+	for (size_t i = 0; i < ns->nparts; i++)
+		total += ns->parts[i]->length;
+	pthread_mutex_unlock(&ns->lock);
+	return total;
+}

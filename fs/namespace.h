@@ -1,0 +1,124 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * namespace.h -- what the mounted tree is made of: inode numbers for the
+ * fixed entries (root, .pmemset, maps/, status, ctl), part nodes (one per
+ * mapped part) and map views (one per part map, in address order), plus
+ * the set-wide state every handler reads (settings, counters, last error).
+ *
+ * Inode numbers of parts and map views are never reused, so a stale inode
+ * the kernel still holds simply stops resolving. One mutex guards the
+ * tables; the data path does not take it: an open handle pins its node
+ * (opens > 0), and a part with open handles is never unmapped.
+ */
+#ifndef PMEMSETFS_NAMESPACE_H
+#define PMEMSETFS_NAMESPACE_H
+
+#define FUSE_USE_VERSION 314
+#include <fuse_lowlevel.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <sys/stat.h>
+
+#include "setfile.h"
+
+enum {
+	INO_ROOT = FUSE_ROOT_ID,
+	INO_META_DIR, /* .pmemset */
+	INO_MAPS_DIR, /* .pmemset/maps */
+	INO_STATUS,   /* .pmemset/status */
+	INO_CTL,      /* .pmemset/ctl */
+	INO_FIRST_DYNAMIC = 16,
+};
+
+#define META_DIR_NAME ".pmemset"
+
+struct part_node {
+	fuse_ino_t ino;
+	char *name;
+	char *source; /* the file's path, or "temporary:DIR" */
+	bool temporary;
+	size_t offset; /* in the source */
+	size_t length;
+	char *addr; /* where the part is mapped */
+	mode_t mode;
+	uid_t uid;
+	gid_t gid;
+	struct timespec mtime, ctime;
+	unsigned opens;	   /* open handles, under the namespace lock */
+	atomic_bool dirty; /* persist=fsync: written since the last persist */
+};
+
+struct map_view {
+	fuse_ino_t ino;
+	char *addr;
+	size_t size;
+	bool live;	/* false: the part map changed, kept for open handles */
+	unsigned opens; /* under the namespace lock */
+	atomic_bool dirty;
+};
+
+struct counters {
+	atomic_uint_fast64_t bytes_read;
+	atomic_uint_fast64_t bytes_written;
+	atomic_uint_fast64_t persists;
+};
+
+struct namespace
+{
+	pthread_mutex_t lock;
+	pthread_cond_t released; /* signalled when a handle closes */
+	struct pmemset *set;
+	struct pmem2_vm_reservation *reservation; /* NULL: none */
+	struct set_settings settings;
+	bool direct_io; /* part files bypass the page cache */
+
+	struct part_node **parts; /* in the order they were mapped */
+	size_t nparts, parts_cap;
+	struct map_view **maps; /* live ones, in address order */
+	size_t nmaps;
+	struct map_view **retired; /* no longer live, still open */
+	size_t nretired;
+	fuse_ino_t next_ino;
+
+	struct counters counters;
+	char last_error[512];
+	uid_t uid; /* the mounting user owns the fixed entries */
+	gid_t gid;
+	struct timespec mount_time;
+	struct fuse_session *session; /* for cache invalidation notices */
+};
+
+void ns_init(struct namespace *ns, const struct set_settings *settings);
+
+/* Persists every map, deletes the set and the reservation, frees all. */
+void ns_destroy(struct namespace *ns);
+
+/* The rest expect ns->lock held (the _locked suffix says so). */
+struct part_node *ns_part_by_ino_locked(struct namespace *ns, fuse_ino_t ino);
+struct part_node *ns_part_by_name_locked(struct namespace *ns,
+					 const char *name);
+struct map_view *ns_map_by_ino_locked(struct namespace *ns, fuse_ino_t ino);
+/* Index of the live map holding addr, or -1. */
+long ns_map_index_locked(struct namespace *ns, const char *addr);
+int ns_add_part_locked(struct namespace *ns, struct part_node *part);
+/* Re-reads the part maps from the set after any change of it. */
+int ns_refresh_maps_locked(struct namespace *ns);
+/* A part is busy while it or a map view over it has open handles. */
+bool ns_part_busy_locked(struct namespace *ns, const struct part_node *part);
+/* Takes the part out of the tables and frees it (it is already unmapped). */
+void ns_forget_part_locked(struct namespace *ns, struct part_node *part);
+void ns_set_last_error_locked(struct namespace *ns, const char *message);
+
+/* Open/close bookkeeping: take and give back a pin on a node. */
+int ns_part_open(struct namespace *ns, fuse_ino_t ino, struct part_node **part);
+void ns_part_release(struct namespace *ns, struct part_node *part);
+int ns_map_open(struct namespace *ns, fuse_ino_t ino, struct map_view **map);
+void ns_map_release(struct namespace *ns, struct map_view *map);
+
+/* Sum of all part lengths (statfs). */
+size_t ns_total_size(struct namespace *ns);
+
+void part_node_free(struct part_node *part);
+
+#endif /* PMEMSETFS_NAMESPACE_H */

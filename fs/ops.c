@@ -1,0 +1,194 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * ops.c -- the one table of FUSE low-level operations. Each entry routes
+ * the request by inode (before open) or by handle kind (after open) to the
+ * handler group of that object; no file-system logic lives here.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+
+#include "handlers.h"
+#include "ops.h"
+
+static void fs_init(void *userdata, struct fuse_conn_info *conn)
+{
+	(void)userdata;
+	/* O_TRUNC arrives as an open flag, which we ignore, not a setattr */
+	if (conn->capable & FUSE_CAP_ATOMIC_O_TRUNC)
+		conn->want |= FUSE_CAP_ATOMIC_O_TRUNC;
+	conn->want &= ~FUSE_CAP_WRITEBACK_CACHE; /* writes must reach us */
+	conn->max_write = 1 << 20;
+	conn->max_readahead = 1 << 20;
+}
+
+static void fs_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
+{
+	struct namespace *ns = req_ns(req);
+	switch (ino) {
+	case INO_ROOT:
+	case INO_META_DIR:
+	case INO_MAPS_DIR:
+		fuse_reply_err(req, EISDIR);
+		return;
+	case INO_STATUS:
+		status_open(req, fi);
+		return;
+	case INO_CTL:
+		ctl_open(req, fi);
+		return;
+	}
+	pthread_mutex_lock(&ns->lock);
+	bool is_part = ns_part_by_ino_locked(ns, ino) != NULL;
+	pthread_mutex_unlock(&ns->lock);
+	if (is_part)
+		part_open(req, ino, fi);
+	else
+		map_open(req, ino, fi);
+}
+
+static void fs_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
+		    struct fuse_file_info *fi)
+{
+	(void)ino;
+	struct handle *h = fi_handle(fi);
+	switch (h->kind) {
+	case HANDLE_PART:
+		part_read(req, h, size, off);
+		return;
+	case HANDLE_MAP:
+		map_read(req, h, size, off);
+		return;
+	case HANDLE_TEXT:
+		text_read(req, h, size, off);
+		return;
+	case HANDLE_CTL:
+		fuse_reply_buf(req, NULL, 0);
+		return;
+	}
+}
+
+static void fs_write(fuse_req_t req, fuse_ino_t ino, const char *buf,
+		     size_t size, off_t off, struct fuse_file_info *fi)
+{
+	(void)ino;
+	struct handle *h = fi_handle(fi);
+	switch (h->kind) {
+	case HANDLE_PART:
+		part_write(req, h, buf, size, off);
+		return;
+	case HANDLE_MAP:
+		map_write(req, h, buf, size, off);
+		return;
+	case HANDLE_CTL:
+		ctl_write(req, buf, size);
+		return;
+	case HANDLE_TEXT:
+		fuse_reply_err(req, EBADF);
+		return;
+	}
+}
+
+static void fs_flush(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
+{
+	(void)ino;
+	struct handle *h = fi_handle(fi);
+	if (h->kind == HANDLE_PART)
+		part_flush(req, h);
+	else if (h->kind == HANDLE_MAP)
+		map_flush(req, h);
+	else
+		fuse_reply_err(req, 0);
+}
+
+static void fs_fsync(fuse_req_t req, fuse_ino_t ino, int datasync,
+		     struct fuse_file_info *fi)
+{
+	(void)ino;
+	(void)datasync; /* there is no metadata to skip */
+	struct handle *h = fi_handle(fi);
+	if (h->kind == HANDLE_PART)
+		part_fsync(req, h);
+	else if (h->kind == HANDLE_MAP)
+		map_fsync(req, h);
+	else
+		fuse_reply_err(req, 0);
+}
+
+static void fs_release(fuse_req_t req, fuse_ino_t ino,
+		       struct fuse_file_info *fi)
+{
+	(void)ino;
+	struct handle *h = fi_handle(fi);
+	if (h->kind == HANDLE_PART) {
+		part_release(req, h);
+	} else if (h->kind == HANDLE_MAP) {
+		map_release(req, h);
+	} else {
+		handle_free(h);
+		fuse_reply_err(req, 0);
+	}
+}
+
+static void fs_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
+		       struct fuse_file_info *fi)
+{
+	(void)ino;
+	text_read(req, fi_handle(fi), size, off);
+}
+
+static void fs_releasedir(fuse_req_t req, fuse_ino_t ino,
+			  struct fuse_file_info *fi)
+{
+	(void)ino;
+	handle_free(fi_handle(fi));
+	fuse_reply_err(req, 0);
+}
+
+static void fs_getxattr(fuse_req_t req, fuse_ino_t ino, const char *name,
+			size_t size)
+{
+	xattr_get(req, ino, name, size);
+}
+
+static void fs_listxattr(fuse_req_t req, fuse_ino_t ino, size_t size)
+{
+	xattr_list(req, ino, size);
+}
+
+static void fs_create(fuse_req_t req, fuse_ino_t parent, const char *name,
+		      mode_t mode, struct fuse_file_info *fi)
+{
+	(void)parent, (void)name, (void)mode, (void)fi;
+	/* new parts come from the ctl file, which knows their source */
+	fuse_reply_err(req, EPERM);
+}
+
+static void fs_mkdir(fuse_req_t req, fuse_ino_t parent, const char *name,
+		     mode_t mode)
+{
+	(void)parent, (void)name, (void)mode;
+	fuse_reply_err(req, EPERM);
+}
+
+const struct fuse_lowlevel_ops pmemsetfs_ops = {
+	.init = fs_init,
+	.lookup = tree_lookup,
+	.getattr = tree_getattr,
+	.setattr = tree_setattr,
+	.opendir = tree_opendir,
+	.readdir = fs_readdir,
+	.releasedir = fs_releasedir,
+	.statfs = tree_statfs,
+	.open = fs_open,
+	.read = fs_read,
+	.write = fs_write,
+	.flush = fs_flush,
+	.fsync = fs_fsync,
+	.release = fs_release,
+	.getxattr = fs_getxattr,
+	.listxattr = fs_listxattr,
+	.unlink = ctl_unlink,
+	.create = fs_create,
+	.mkdir = fs_mkdir,
+};

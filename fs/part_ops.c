@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * part_ops.c -- a part file: a fixed-size window onto one mapped part.
+ * Open pins the part (it cannot be unmapped while open), and the data path
+ * then needs no lock: the handle holds the address and length.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+
+#include "data_path.h"
+#include "handlers.h"
+
+void part_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
+{
+	struct namespace *ns = req_ns(req);
+	struct handle *h = calloc(1, sizeof(*h));
+	if (h == NULL) {
+		fuse_reply_err(req, ENOMEM);
+		return;
+	}
+	int ret = ns_part_open(ns, ino, &h->part);
+	if (ret) {
+		free(h);
+		fuse_reply_err(req, -ret);
+		return;
+	}
+	h->kind = HANDLE_PART;
+	h->writable = (fi->flags & O_ACCMODE) != O_RDONLY;
+	/* O_TRUNC (atomic_o_trunc) is ignored: a part keeps its size */
+	fi->direct_io = ns->direct_io;
+	fi->keep_cache = !ns->direct_io;
+	fi->fh = (uintptr_t)h;
+	if (fuse_reply_open(req, fi) != 0) {
+		ns_part_release(ns, h->part);
+		free(h);
+	}
+}
+
+void part_read(fuse_req_t req, struct handle *h, size_t size, off_t off)
+{
+	data_read(req, req_ns(req), h->part->addr, h->part->length, off, size);
+}
+
+void part_write(fuse_req_t req, struct handle *h, const char *buf, size_t size,
+		off_t off)
+{
+	struct namespace *ns = req_ns(req);
+	struct part_node *p = h->part;
+	data_write(req, ns, p->addr, p->length, off, buf, size, &p->dirty);
+}
+
+void part_fsync(fuse_req_t req, struct handle *h)
+{
+	struct namespace *ns = req_ns(req);
+	atomic_store(&h->part->dirty, false);
+	fuse_reply_err(req, -persist_range(ns, h->part->addr, h->part->length));
+}
+
+/* flush runs at every close(): in fsync mode that is a persist point */
+void part_flush(fuse_req_t req, struct handle *h)
+{
+	struct namespace *ns = req_ns(req);
+	int ret = 0;
+	if (ns->settings.persist == PERSIST_ON_FSYNC && h->writable &&
+	    atomic_exchange(&h->part->dirty, false))
+		ret = persist_range(ns, h->part->addr, h->part->length);
+	fuse_reply_err(req, -ret);
+}
+
+void part_release(fuse_req_t req, struct handle *h)
+{
+	struct namespace *ns = req_ns(req);
+	if (ns->settings.persist == PERSIST_ON_FSYNC && h->writable &&
+	    atomic_exchange(&h->part->dirty, false))
+		persist_range(ns, h->part->addr, h->part->length);
+	ns_part_release(ns, h->part);
+	free(h);
+	fuse_reply_err(req, 0);
+}

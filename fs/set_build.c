@@ -1,0 +1,420 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * set_build.c -- builds the set at start-up (and one part at a time for the
+ * ctl `part` command). Each failure is explained with what the daemon knows
+ * (the part, its file and sizes) followed by libpmemset's own message, and
+ * every source file the build touched can be put back as it was.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "set_build.h"
+
+static int fail(char *err, size_t errlen, int code, const char *format, ...)
+	__attribute__((__format__(__printf__, 4, 5)));
+
+static int fail(char *err, size_t errlen, int code, const char *format, ...)
+{
+	va_list ap;
+	va_start(ap, format);
+	vsnprintf(err, errlen, format, ap);
+	va_end(ap);
+	return code;
+}
+
+int setfile_load(const char *path, struct set_spec *spec, char *err,
+		 size_t errlen)
+{
+	char resolved[PATH_MAX];
+	if (realpath(path, resolved) == NULL)
+		return fail(err, errlen, -errno, " cannot open: %s",
+			    strerror(errno));
+	FILE *f = fopen(resolved, "r");
+	if (f == NULL)
+		return fail(err, errlen, -errno, " cannot open: %s",
+			    strerror(errno));
+	char *text = NULL;
+	size_t textlen = 0;
+	FILE *mem = open_memstream(&text, &textlen);
+	if (mem == NULL) {
+		fclose(f);
+		return fail(err, errlen, -ENOMEM, "out of memory");
+	}
+	char buf[4096];
+	size_t n;
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		fwrite(buf, 1, n, mem);
+	int read_error = ferror(f);
+	fclose(f);
+	fclose(mem);
+	if (read_error) {
+		free(text);
+		return fail(err, errlen, -EIO, " cannot read");
+	}
+	int ret =
+		setfile_parse_text(text, dirname(resolved), spec, err, errlen);
+	free(text);
+	return ret ? -EINVAL : 0;
+}
+
+/* libpmemset's code as the errno a ctl write fails with */
+static int errno_of(int code)
+{
+	switch (code) {
+	case PMEMSET_E_INVALID_SOURCE_PATH:
+		return -ENOENT;
+	case PMEMSET_E_CANNOT_FIT_PART_MAP:
+	case PMEMSET_E_CANNOT_COALESCE_PARTS:
+		return -ENOSPC;
+	case PMEMSET_E_CANNOT_CREATE_TEMP_FILE:
+		return -EACCES;
+	case -ENOMEM:
+		return -ENOMEM;
+	}
+	if (code < 0 && code > -4096)
+		return code; /* already -errno */
+	return -EINVAL;
+}
+
+static int append_change(struct build_undo *undo,
+			 const struct file_change *change)
+{
+	struct file_change *grown =
+		realloc(undo->changes, (undo->nchanges + 1) * sizeof(*grown));
+	if (grown == NULL)
+		return -ENOMEM;
+	undo->changes = grown;
+	grown[undo->nchanges] = *change;
+	grown[undo->nchanges].path = strdup(change->path);
+	if (grown[undo->nchanges].path == NULL)
+		return -ENOMEM;
+	undo->nchanges++;
+	return 0;
+}
+
+/* Remembers how path is now, before the build touches it. */
+static int record_file(struct build_undo *undo, const char *path)
+{
+	struct stat st;
+	struct file_change change = {.path = (char *)path};
+	change.existed = stat(path, &st) == 0;
+	change.size = change.existed ? st.st_size : 0;
+	return append_change(undo, &change);
+}
+
+void build_undo_run(struct build_undo *undo)
+{
+	for (size_t i = undo->nchanges; i-- > 0;) {
+		struct file_change *c = &undo->changes[i];
+		struct stat st;
+		if (!c->existed)
+			unlink(c->path);
+		else if (stat(c->path, &st) == 0 && st.st_size != c->size &&
+			 truncate(c->path, c->size) != 0)
+			fprintf(stderr,
+				"pmemsetfs: cannot shrink %s back: %s\n",
+				c->path, strerror(errno));
+	}
+	build_undo_clear(undo);
+}
+
+void build_undo_clear(struct build_undo *undo)
+{
+	for (size_t i = 0; i < undo->nchanges; i++)
+		free(undo->changes[i].path);
+	free(undo->changes);
+	undo->changes = NULL;
+	undo->nchanges = 0;
+}
+
+static int open_source(const struct part_spec *p, struct pmemset_source **src,
+		       char *err, size_t errlen)
+{
+	int ret;
+	if (p->temp_dir != NULL) {
+		ret = pmemset_source_from_temporary(src, p->temp_dir);
+		if (ret)
+			return fail(err, errlen, errno_of(ret),
+				    "part %s: cannot create a temporary file "
+				    "in %s: %s",
+				    p->name, p->temp_dir, pmemset_errormsg());
+		return 0;
+	}
+	unsigned flags = 0;
+	if (p->create)
+		flags |= PMEMSET_SOURCE_FILE_CREATE_IF_NEEDED;
+	if (p->truncate)
+		flags |= PMEMSET_SOURCE_FILE_TRUNCATE_IF_NEEDED;
+	ret = pmemset_xsource_from_file(src, p->path, flags);
+	if (ret)
+		return fail(err, errlen, errno_of(ret),
+			    "part %s: cannot open %s%s: %s", p->name, p->path,
+			    p->create ? "" : " (missing? add 'create')",
+			    pmemset_errormsg());
+	return 0;
+}
+
+/* The part's length: as given, or the rest of its file. */
+static int resolve_length(const struct part_spec *p, size_t *length,
+			  off_t *file_size, char *err, size_t errlen)
+{
+	struct stat st;
+	*file_size = 0;
+	if (p->temp_dir != NULL) {
+		*length = p->length;
+		return 0;
+	}
+	if (stat(p->path, &st) != 0)
+		return fail(err, errlen, -errno, "part %s: cannot stat %s: %s",
+			    p->name, p->path, strerror(errno));
+	if (!S_ISREG(st.st_mode))
+		return fail(err, errlen, -EINVAL,
+			    "part %s: %s is not a regular file", p->name,
+			    p->path);
+	*file_size = st.st_size;
+	if (p->has_length) {
+		*length = p->length;
+		return 0;
+	}
+	if ((size_t)st.st_size <= p->offset)
+		return fail(err, errlen, -EINVAL,
+			    "part %s: no length given and offset %zu is at "
+			    "or past the end of %s (size %lld)",
+			    p->name, p->offset, p->path, (long long)st.st_size);
+	*length = (size_t)st.st_size - p->offset;
+	return 0;
+}
+
+/* Why pmemset_part_map refused, in the user's terms. */
+static const char *map_failure_reason(const struct part_spec *p, int code,
+				      size_t length, off_t file_size,
+				      enum pmem2_granularity g, char *buf,
+				      size_t buflen)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	if (p->temp_dir == NULL && !p->truncate &&
+	    p->offset + length > (size_t)file_size) {
+		snprintf(buf, buflen,
+			 "offset+length %zu is past the end of %s (size %lld; "
+			 "add 'truncate' to grow it)",
+			 p->offset + length, p->path, (long long)file_size);
+		return buf;
+	}
+	switch (code) {
+	case PMEMSET_E_LENGTH_UNALIGNED:
+		snprintf(buf, buflen, "length %zu is not a multiple of %ld",
+			 length, page);
+		return buf;
+	case PMEMSET_E_CANNOT_COALESCE_PARTS:
+		return "coalescing refused: the address range after the "
+		       "previous part map is taken";
+	case PMEMSET_E_CANNOT_FIT_PART_MAP:
+		snprintf(buf, buflen,
+			 "reservation too small: no room left for %zu bytes",
+			 length);
+		return buf;
+	case PMEMSET_E_GRANULARITY_MISMATCH:
+		return "store granularity differs from the other parts'";
+	case PMEMSET_E_CANNOT_TRUNCATE_SOURCE_FILE:
+		return "cannot grow the source file";
+	}
+	if (p->offset % (size_t)page != 0) {
+		snprintf(buf, buflen, "offset %zu is not a multiple of %ld",
+			 p->offset, page);
+		return buf;
+	}
+	if (length % (size_t)page != 0) {
+		snprintf(buf, buflen, "length %zu is not a multiple of %ld",
+			 length, page);
+		return buf;
+	}
+	if (code == PMEMSET_E_INVALID_PMEM2_MAP &&
+	    g != PMEM2_GRANULARITY_PAGE) {
+		snprintf(buf, buflen, "granularity %s is not available here",
+			 setfile_granularity_name(g));
+		return buf;
+	}
+	return "cannot map";
+}
+
+static int new_node(const struct part_spec *p, size_t length, char *addr,
+		    struct part_node **out)
+{
+	struct part_node *node = calloc(1, sizeof(*node));
+	if (node == NULL)
+		return -ENOMEM;
+	node->name = strdup(p->name);
+	node->temporary = p->temp_dir != NULL;
+	if (node->temporary) {
+		if (asprintf(&node->source, "temporary:%s", p->temp_dir) < 0)
+			node->source = NULL;
+	} else {
+		node->source = strdup(p->path);
+	}
+	node->offset = p->offset;
+	node->length = length;
+	node->addr = addr;
+	struct stat st;
+	if (!node->temporary && stat(p->path, &st) == 0) {
+		node->mode = st.st_mode & 07777;
+		node->uid = st.st_uid;
+		node->gid = st.st_gid;
+		node->mtime = st.st_mtim;
+		node->ctime = st.st_ctim;
+	} else {
+		node->mode = 0600;
+		node->uid = getuid();
+		node->gid = getgid();
+		clock_gettime(CLOCK_REALTIME, &node->mtime);
+		node->ctime = node->mtime;
+	}
+	if (node->name == NULL || node->source == NULL) {
+		part_node_free(node);
+		return -ENOMEM;
+	}
+	*out = node;
+	return 0;
+}
+
+static int map_part(struct namespace *ns, const struct part_spec *p,
+		    struct pmemset_source *src, size_t length, off_t file_size,
+		    char *err, size_t errlen)
+{
+	struct pmemset_part *part = NULL;
+	int ret = pmemset_part_new(&part, ns->set, src, p->offset, length);
+	if (ret)
+		return fail(err, errlen, errno_of(ret),
+			    "part %s: cannot create the part: %s", p->name,
+			    pmemset_errormsg());
+	struct pmemset_part_descriptor desc;
+	ret = pmemset_part_map(&part, NULL, &desc);
+	if (ret) {
+		char why[256];
+		const char *reason = map_failure_reason(
+			p, ret, length, file_size, ns->settings.granularity,
+			why, sizeof(why));
+		fail(err, errlen, errno_of(ret), "part %s: %s: %s", p->name,
+		     reason, pmemset_errormsg());
+		pmemset_part_delete(&part);
+		return errno_of(ret);
+	}
+	/* a coalesced part is appended at the end of the part map */
+	char *addr = (char *)desc.addr + desc.size - length;
+	struct part_node *node = NULL;
+	ret = new_node(p, length, addr, &node);
+	if (ret == 0)
+		ret = ns_add_part_locked(ns, node);
+	if (ret == 0)
+		ret = ns_refresh_maps_locked(ns);
+	if (ret) {
+		if (node != NULL)
+			ns_forget_part_locked(ns, node);
+		pmemset_remove_range(ns->set, addr, length);
+		return fail(err, errlen, ret, "part %s: out of memory",
+			    p->name);
+	}
+	return 0;
+}
+
+int set_build_part(struct namespace *ns, const struct part_spec *p,
+		   struct build_undo *undo, char *err, size_t errlen)
+{
+	if (ns_part_by_name_locked(ns, p->name) != NULL)
+		return fail(err, errlen, -EEXIST, "part %s: duplicate name",
+			    p->name);
+	struct build_undo mine = {0};
+	if (p->path != NULL && record_file(&mine, p->path) != 0)
+		return fail(err, errlen, -ENOMEM, "out of memory");
+
+	struct pmemset_source *src = NULL;
+	size_t length = 0;
+	off_t file_size = 0;
+	int ret = open_source(p, &src, err, errlen);
+	if (ret == 0)
+		ret = resolve_length(p, &length, &file_size, err, errlen);
+	if (ret == 0)
+		ret = map_part(ns, p, src, length, file_size, err, errlen);
+	pmemset_source_delete(&src); /* the mapping does not need it */
+	if (ret) {
+		build_undo_run(&mine);
+		return ret;
+	}
+	for (size_t i = 0; undo != NULL && i < mine.nchanges; i++) {
+		ret = append_change(undo, &mine.changes[i]);
+		if (ret) {
+			build_undo_clear(&mine);
+			return fail(err, errlen, ret, "out of memory");
+		}
+	}
+	build_undo_clear(&mine);
+	return 0;
+}
+
+static int new_set(struct namespace *ns, char *err, size_t errlen)
+{
+	const struct set_settings *s = &ns->settings;
+	struct pmemset_config *cfg = NULL;
+	int ret = pmemset_config_new(&cfg);
+	if (ret)
+		return fail(err, errlen, ret, "cannot create the config: %s",
+			    pmemset_errormsg());
+	ret = pmemset_config_set_required_store_granularity(cfg,
+							    s->granularity);
+	if (ret) {
+		fail(err, errlen, ret, "granularity %s: %s",
+		     setfile_granularity_name(s->granularity),
+		     pmemset_errormsg());
+		goto err_delete_config;
+	}
+	if (s->reservation != 0) {
+		ret = pmem2_vm_reservation_new(&ns->reservation, NULL,
+					       s->reservation);
+		if (ret) {
+			fail(err, errlen, ret,
+			     "reservation %zu: cannot reserve it: %s",
+			     s->reservation, pmem2_errormsg());
+			goto err_delete_config;
+		}
+		pmemset_config_set_reservation(cfg, ns->reservation);
+	}
+	ret = pmemset_new(&ns->set, cfg);
+	if (ret) {
+		fail(err, errlen, ret, "cannot create the set: %s",
+		     pmemset_errormsg());
+		goto err_delete_config;
+	}
+	ret = pmemset_set_contiguous_part_coalescing(ns->set, s->coalescing);
+	if (ret)
+		fail(err, errlen, ret, "coalescing %s: %s",
+		     setfile_coalescing_name(s->coalescing),
+		     pmemset_errormsg());
+
+err_delete_config:
+	pmemset_config_delete(&cfg);
+	return ret;
+}
+
+int set_build(struct namespace *ns, const struct set_spec *spec,
+	      struct build_undo *undo, char *err, size_t errlen)
+{
+	int ret = new_set(ns, err, errlen);
+	if (ret)
+		return ret;
+	for (size_t i = 0; i < spec->nparts; i++) {
+		char reason[SETFILE_ERR_MAX];
+		ret = set_build_part(ns, &spec->parts[i], undo, reason,
+				     sizeof(reason));
+		if (ret)
+			return fail(err, errlen, ret, "%u: %s",
+				    spec->parts[i].line, reason);
+	}
+	return 0;
+}

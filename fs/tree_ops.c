@@ -1,0 +1,271 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * tree_ops.c -- the shape of the mounted tree: name lookup, attributes,
+ * directory listings (a snapshot taken at opendir) and statfs.
+ *
+ * Entries are never cached by the kernel (entry timeout 0): the set can
+ * change under a name at any time (ctl commands), and a lookup costs one
+ * round trip. Attributes of a part or map inode never change (a changed
+ * part map gets a new inode), so those may be cached.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/statvfs.h>
+
+#include "handlers.h"
+
+#define IMMUTABLE_ATTR_TIMEOUT 1.0
+
+static void dir_stat(struct namespace *ns, struct stat *st, nlink_t nlink)
+{
+	st->st_mode = S_IFDIR | 0755;
+	st->st_nlink = nlink;
+	st->st_uid = ns->uid;
+	st->st_gid = ns->gid;
+	st->st_mtim = st->st_ctim = st->st_atim = ns->mount_time;
+}
+
+static void file_stat(struct namespace *ns, struct stat *st, mode_t mode,
+		      size_t size)
+{
+	st->st_mode = S_IFREG | mode;
+	st->st_nlink = 1;
+	st->st_uid = ns->uid;
+	st->st_gid = ns->gid;
+	st->st_size = (off_t)size;
+	st->st_blocks = (blkcnt_t)((size + 511) / 512);
+	st->st_blksize = 1 << 20; /* invites 1 MiB requests */
+	st->st_mtim = st->st_ctim = st->st_atim = ns->mount_time;
+}
+
+int tree_stat_locked(struct namespace *ns, fuse_ino_t ino, struct stat *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->st_ino = ino;
+	switch (ino) {
+	case INO_ROOT:
+		dir_stat(ns, st, 3);
+		return 0;
+	case INO_META_DIR:
+		dir_stat(ns, st, 3);
+		return 0;
+	case INO_MAPS_DIR:
+		dir_stat(ns, st, 2);
+		return 0;
+	case INO_STATUS:
+		file_stat(ns, st, 0444, status_size_locked(ns));
+		return 0;
+	case INO_CTL:
+		file_stat(ns, st, 0200, 0);
+		return 0;
+	}
+	struct part_node *part = ns_part_by_ino_locked(ns, ino);
+	if (part != NULL) {
+		file_stat(ns, st, part->mode, part->length);
+		st->st_uid = part->uid;
+		st->st_gid = part->gid;
+		st->st_mtim = st->st_atim = part->mtime;
+		st->st_ctim = part->ctime;
+		return 0;
+	}
+	struct map_view *map = ns_map_by_ino_locked(ns, ino);
+	if (map != NULL) {
+		file_stat(ns, st, 0600, map->size);
+		return 0;
+	}
+	return -ENOENT;
+}
+
+static double attr_timeout(fuse_ino_t ino)
+{
+	return ino >= INO_FIRST_DYNAMIC ? IMMUTABLE_ATTR_TIMEOUT : 0.0;
+}
+
+/* The inode that name denotes in directory parent, or 0. */
+static fuse_ino_t child_locked(struct namespace *ns, fuse_ino_t parent,
+			       const char *name)
+{
+	switch (parent) {
+	case INO_ROOT: {
+		if (strcmp(name, META_DIR_NAME) == 0)
+			return INO_META_DIR;
+		struct part_node *part = ns_part_by_name_locked(ns, name);
+		return part ? part->ino : 0;
+	}
+	case INO_META_DIR:
+		if (strcmp(name, "maps") == 0)
+			return INO_MAPS_DIR;
+		if (strcmp(name, "status") == 0)
+			return INO_STATUS;
+		if (strcmp(name, "ctl") == 0)
+			return INO_CTL;
+		return 0;
+	case INO_MAPS_DIR: {
+		char *end;
+		unsigned long index = strtoul(name, &end, 10);
+		bool canonical = *name >= '0' && *name <= '9' && *end == '\0' &&
+				 (name[0] != '0' || name[1] == '\0');
+		if (!canonical || index >= ns->nmaps)
+			return 0;
+		return ns->maps[index]->ino;
+	}
+	}
+	return 0;
+}
+
+void tree_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
+{
+	struct namespace *ns = req_ns(req);
+	struct fuse_entry_param e;
+	memset(&e, 0, sizeof(e));
+	pthread_mutex_lock(&ns->lock);
+	fuse_ino_t ino = child_locked(ns, parent, name);
+	int ret = ino ? tree_stat_locked(ns, ino, &e.attr) : -ENOENT;
+	pthread_mutex_unlock(&ns->lock);
+	if (ret) {
+		fuse_reply_err(req, -ret);
+		return;
+	}
+	e.ino = ino;
+	e.generation = 1;
+	e.attr_timeout = attr_timeout(ino);
+	e.entry_timeout = 0.0;
+	fuse_reply_entry(req, &e);
+}
+
+void tree_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
+{
+	(void)fi;
+	struct namespace *ns = req_ns(req);
+	struct stat st;
+	pthread_mutex_lock(&ns->lock);
+	int ret = tree_stat_locked(ns, ino, &st);
+	pthread_mutex_unlock(&ns->lock);
+	if (ret)
+		fuse_reply_err(req, -ret);
+	else
+		fuse_reply_attr(req, &st, attr_timeout(ino));
+}
+
+/*
+ * Part and map files are fixed-size windows onto memory: truncating to
+ * their own size (what O_TRUNC and `truncate -s SAME` ask) changes nothing
+ * and is accepted; any other size is EINVAL. Times are accepted and
+ * ignored so `touch` works; owner and mode come from the source.
+ */
+void tree_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int to_set,
+		  struct fuse_file_info *fi)
+{
+	(void)fi;
+	struct namespace *ns = req_ns(req);
+	struct stat st;
+	pthread_mutex_lock(&ns->lock);
+	int ret = tree_stat_locked(ns, ino, &st);
+	pthread_mutex_unlock(&ns->lock);
+	if (ret == 0 && (to_set & (FUSE_SET_ATTR_MODE | FUSE_SET_ATTR_UID |
+				   FUSE_SET_ATTR_GID)))
+		ret = -EPERM;
+	if (ret == 0 && (to_set & FUSE_SET_ATTR_SIZE)) {
+		if (ino == INO_CTL)
+			ret = 0; /* `echo cmd > ctl` */
+		else if (!S_ISREG(st.st_mode) || ino == INO_STATUS)
+			ret = -EPERM;
+		else if (attr->st_size != st.st_size)
+			ret = -EINVAL;
+	}
+	if (ret)
+		fuse_reply_err(req, -ret);
+	else
+		fuse_reply_attr(req, &st, attr_timeout(ino));
+}
+
+static int add_entry(fuse_req_t req, FILE *out, const char *name,
+		     fuse_ino_t ino, mode_t type)
+{
+	struct stat st = {.st_ino = ino, .st_mode = type};
+	char entry[512];
+	long pos = ftell(out);
+	/* the entry's offset is where the next one starts */
+	size_t len = fuse_add_direntry(req, NULL, 0, name, NULL, 0);
+	if (len > sizeof(entry))
+		return -ENAMETOOLONG;
+	fuse_add_direntry(req, entry, len, name, &st, pos + (long)len);
+	return fwrite(entry, 1, len, out) == len ? 0 : -ENOMEM;
+}
+
+static void list_dir_locked(fuse_req_t req, struct namespace *ns,
+			    fuse_ino_t ino, FILE *out)
+{
+	add_entry(req, out, ".", ino, S_IFDIR);
+	add_entry(req, out, "..", ino == INO_ROOT ? INO_ROOT : ino - 1,
+		  S_IFDIR);
+	switch (ino) {
+	case INO_ROOT:
+		add_entry(req, out, META_DIR_NAME, INO_META_DIR, S_IFDIR);
+		for (size_t i = 0; i < ns->nparts; i++)
+			add_entry(req, out, ns->parts[i]->name,
+				  ns->parts[i]->ino, S_IFREG);
+		break;
+	case INO_META_DIR:
+		add_entry(req, out, "maps", INO_MAPS_DIR, S_IFDIR);
+		add_entry(req, out, "status", INO_STATUS, S_IFREG);
+		add_entry(req, out, "ctl", INO_CTL, S_IFREG);
+		break;
+	case INO_MAPS_DIR:
+		for (size_t i = 0; i < ns->nmaps; i++) {
+			char name[32];
+			snprintf(name, sizeof(name), "%zu", i);
+			add_entry(req, out, name, ns->maps[i]->ino, S_IFREG);
+		}
+		break;
+	}
+}
+
+void tree_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
+{
+	struct namespace *ns = req_ns(req);
+	if (ino != INO_ROOT && ino != INO_META_DIR && ino != INO_MAPS_DIR) {
+		fuse_reply_err(req, ENOTDIR);
+		return;
+	}
+	struct handle *h = calloc(1, sizeof(*h));
+	if (h == NULL) {
+		fuse_reply_err(req, ENOMEM);
+		return;
+	}
+	h->kind = HANDLE_TEXT;
+	FILE *out = open_memstream(&h->text, &h->text_len);
+	if (out == NULL) {
+		free(h);
+		fuse_reply_err(req, ENOMEM);
+		return;
+	}
+	pthread_mutex_lock(&ns->lock);
+	list_dir_locked(req, ns, ino, out);
+	pthread_mutex_unlock(&ns->lock);
+	fclose(out);
+	fi->fh = (uintptr_t)h;
+	fuse_reply_open(req, fi);
+}
+
+void tree_statfs(fuse_req_t req, fuse_ino_t ino)
+{
+	(void)ino;
+	struct namespace *ns = req_ns(req);
+	struct statvfs sv;
+	memset(&sv, 0, sizeof(sv));
+	sv.f_bsize = 4096;
+	sv.f_frsize = 4096;
+	sv.f_blocks = ns_total_size(ns) / 4096;
+	sv.f_bfree = 0; /* parts have fixed sizes: nothing is free */
+	sv.f_bavail = 0;
+	pthread_mutex_lock(&ns->lock);
+	sv.f_files = ns->nparts + ns->nmaps + 5;
+	pthread_mutex_unlock(&ns->lock);
+	sv.f_ffree = 0;
+	sv.f_favail = 0;
+	sv.f_namemax = 255;
+	fuse_reply_statfs(req, &sv);
+}

@@ -1,0 +1,242 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * test_setfile.c -- CUnit suite for pmemsetfs's set-file and -o value
+ * parser (fs/setfile.c): sizes, settings, part directives, every error
+ * naming its line, and that a failed parse leaves nothing allocated.
+ */
+#include <CUnit/Basic.h>
+#include <CUnit/CUnit.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "setfile.h"
+
+static char err[SETFILE_ERR_MAX];
+
+static void sizes_take_binary_suffixes(void)
+{
+	size_t s = 0;
+	CU_ASSERT_EQUAL(setfile_parse_size("4096", &s), 0);
+	CU_ASSERT_EQUAL(s, 4096);
+	CU_ASSERT_EQUAL(setfile_parse_size("64K", &s), 0);
+	CU_ASSERT_EQUAL(s, 64 << 10);
+	CU_ASSERT_EQUAL(setfile_parse_size("3m", &s), 0);
+	CU_ASSERT_EQUAL(s, 3 << 20);
+	CU_ASSERT_EQUAL(setfile_parse_size("2G", &s), 0);
+	CU_ASSERT_EQUAL(s, (size_t)2 << 30);
+	CU_ASSERT_EQUAL(setfile_parse_size("1T", &s), 0);
+	CU_ASSERT_EQUAL(s, (size_t)1 << 40);
+}
+
+static void bad_sizes_are_rejected(void)
+{
+	size_t s = 77;
+	const char *bad[] = {"",
+			     "K",
+			     "-1",
+			     "1X",
+			     "1KB",
+			     "12 ",
+			     "0x10",
+			     "99999999999999999999",
+			     "17179869184G"};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		CU_ASSERT_EQUAL(setfile_parse_size(bad[i], &s), -1);
+	CU_ASSERT_EQUAL(s, 77);
+}
+
+static void setting_values_parse_and_print(void)
+{
+	enum pmemset_coalescing c;
+	enum pmem2_granularity g;
+	enum persist_mode p;
+	CU_ASSERT_EQUAL(setfile_parse_coalescing("full", &c), 0);
+	CU_ASSERT_EQUAL(c, PMEMSET_COALESCING_FULL);
+	CU_ASSERT_EQUAL(setfile_parse_coalescing("opportunistic", &c), 0);
+	CU_ASSERT_EQUAL(c, PMEMSET_COALESCING_OPPORTUNISTIC);
+	CU_ASSERT_EQUAL(setfile_parse_coalescing("Full", &c), -1);
+	CU_ASSERT_STRING_EQUAL(setfile_coalescing_name(PMEMSET_COALESCING_NONE),
+			       "none");
+	CU_ASSERT_EQUAL(setfile_parse_granularity("cacheline", &g), 0);
+	CU_ASSERT_EQUAL(g, PMEM2_GRANULARITY_CACHE_LINE);
+	CU_ASSERT_EQUAL(setfile_parse_granularity("byte", &g), 0);
+	CU_ASSERT_EQUAL(g, PMEM2_GRANULARITY_BYTE);
+	CU_ASSERT_EQUAL(setfile_parse_granularity("cache_line", &g), -1);
+	CU_ASSERT_STRING_EQUAL(setfile_granularity_name(PMEM2_GRANULARITY_PAGE),
+			       "page");
+	CU_ASSERT_EQUAL(setfile_parse_persist("fsync", &p), 0);
+	CU_ASSERT_EQUAL(p, PERSIST_ON_FSYNC);
+	CU_ASSERT_EQUAL(setfile_parse_persist("never", &p), -1);
+}
+
+static void full_set_file_is_parsed_in_order(void)
+{
+	const char *text = "# demo set\n"
+			   "reservation 1G   # one reservation\n"
+			   "coalescing full\n"
+			   "granularity cacheline\n"
+			   "\n"
+			   "part data0 /pmem/data.0 offset=4K length=64M\n"
+			   "part data1 rel/data.1 length=1M create truncate\n"
+			   "part scratch temporary=/tmp length=16M\n"
+			   "part rest /pmem/whole\n";
+	struct set_spec spec;
+	CU_ASSERT_EQUAL_FATAL(
+		setfile_parse_text(text, "/base", &spec, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(spec.settings.reservation, (size_t)1 << 30);
+	CU_ASSERT_EQUAL(spec.settings.coalescing, PMEMSET_COALESCING_FULL);
+	CU_ASSERT_EQUAL(spec.settings.granularity,
+			PMEM2_GRANULARITY_CACHE_LINE);
+	CU_ASSERT_EQUAL_FATAL(spec.nparts, 4);
+
+	struct part_spec *p = spec.parts;
+	CU_ASSERT_STRING_EQUAL(p[0].name, "data0");
+	CU_ASSERT_STRING_EQUAL(p[0].path, "/pmem/data.0");
+	CU_ASSERT_EQUAL(p[0].offset, 4096);
+	CU_ASSERT_EQUAL(p[0].length, 64 << 20);
+	CU_ASSERT_TRUE(p[0].has_length);
+	CU_ASSERT_FALSE(p[0].create);
+	CU_ASSERT_EQUAL(p[0].line, 6);
+
+	CU_ASSERT_STRING_EQUAL(p[1].path, "/base/rel/data.1");
+	CU_ASSERT_TRUE(p[1].create);
+	CU_ASSERT_TRUE(p[1].truncate);
+
+	CU_ASSERT_PTR_NULL(p[2].path);
+	CU_ASSERT_STRING_EQUAL(p[2].temp_dir, "/tmp");
+	CU_ASSERT_EQUAL(p[2].length, 16 << 20);
+
+	CU_ASSERT_FALSE(p[3].has_length);
+	CU_ASSERT_EQUAL(p[3].offset, 0);
+	CU_ASSERT_EQUAL(p[3].line, 9);
+	set_spec_clear(&spec);
+	CU_ASSERT_EQUAL(spec.nparts, 0);
+}
+
+static void defaults_are_page_none_write(void)
+{
+	struct set_spec spec;
+	CU_ASSERT_EQUAL_FATAL(setfile_parse_text("part a /f\n", NULL, &spec,
+						 err, sizeof(err)),
+			      0);
+	CU_ASSERT_EQUAL(spec.settings.granularity, PMEM2_GRANULARITY_PAGE);
+	CU_ASSERT_EQUAL(spec.settings.coalescing, PMEMSET_COALESCING_NONE);
+	CU_ASSERT_EQUAL(spec.settings.persist, PERSIST_ON_WRITE);
+	CU_ASSERT_EQUAL(spec.settings.reservation, 0);
+	set_spec_clear(&spec);
+}
+
+/* text must fail with an error that starts with "LINE:" and holds what */
+static void expect_error(const char *text, const char *line, const char *what)
+{
+	struct set_spec spec;
+	CU_ASSERT_EQUAL(setfile_parse_text(text, "/b", &spec, err, sizeof(err)),
+			-1);
+	CU_ASSERT_EQUAL(strncmp(err, line, strlen(line)), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, what));
+	CU_ASSERT_EQUAL(spec.nparts, 0);
+	CU_ASSERT_PTR_NULL(spec.parts);
+}
+
+static void errors_name_their_line(void)
+{
+	expect_error("part a /f\nfrobnicate 1\n", "2:", "unknown directive");
+	expect_error("part a /f length=12Q\n", "1:", "bad size '12Q'");
+	expect_error("part a /f\n\npart a /g\n", "3:", "duplicate name");
+	expect_error("coalescing sometimes\npart a /f\n",
+		     "1:", "bad coalescing");
+	expect_error("granularity word\npart a /f\n", "1:", "bad granularity");
+	expect_error("reservation\npart a /f\n", "1:", "exactly one value");
+	expect_error("reservation 0\npart a /f\n", "1:", "bad reservation");
+	expect_error("part a temporary=/tmp\n", "1:", "needs length");
+	expect_error("part a temporary=/tmp length=1M offset=4K\n",
+		     "1:", "no offset");
+	expect_error("part a temporary=/tmp length=1M create\n",
+		     "1:", "'create'");
+	expect_error("part a /f sparkle\n", "1:", "'sparkle'");
+	expect_error("part a /f offset=1 offset=2\n", "1:",
+		     "offset given "
+		     "twice");
+	expect_error("part a /f length=0\n", "1:", "length must not be 0");
+	expect_error("part .pmemset /f\n", "1:", "bad name");
+	expect_error("part a/b /f\n", "1:", "bad name");
+	expect_error("part a\n", "1:", "usage: part");
+	expect_error("# only a comment\n", " ", "no part directive");
+}
+
+static void part_words_for_ctl_need_absolute_paths(void)
+{
+	struct part_spec part;
+	CU_ASSERT_EQUAL(setfile_parse_part("x rel/path length=1M", NULL, &part,
+					   err, sizeof(err)),
+			-1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "must be absolute"));
+	CU_ASSERT_PTR_NULL(part.name);
+	CU_ASSERT_EQUAL(setfile_parse_part("x /abs offset=8K create\n", NULL,
+					   &part, err, sizeof(err)),
+			0);
+	CU_ASSERT_STRING_EQUAL(part.name, "x");
+	CU_ASSERT_STRING_EQUAL(part.path, "/abs");
+	CU_ASSERT_EQUAL(part.offset, 8192);
+	CU_ASSERT_TRUE(part.create);
+	CU_ASSERT_FALSE(part.has_length);
+	part_spec_clear(&part);
+}
+
+static void options_override_only_what_they_name(void)
+{
+	struct set_settings s = {.reservation = 4096,
+				 .coalescing = PMEMSET_COALESCING_FULL,
+				 .granularity = PMEM2_GRANULARITY_PAGE};
+	struct set_settings o = {0};
+	o.persist = PERSIST_ON_FSYNC;
+	o.has_persist = true;
+	o.granularity = PMEM2_GRANULARITY_BYTE;
+	o.has_granularity = true;
+	setfile_apply_overrides(&s, &o);
+	CU_ASSERT_EQUAL(s.persist, PERSIST_ON_FSYNC);
+	CU_ASSERT_EQUAL(s.granularity, PMEM2_GRANULARITY_BYTE);
+	CU_ASSERT_EQUAL(s.coalescing, PMEMSET_COALESCING_FULL);
+	CU_ASSERT_EQUAL(s.reservation, 4096);
+}
+
+static void part_names_that_cannot_be_files_are_refused(void)
+{
+	CU_ASSERT_TRUE(setfile_valid_part_name("data0"));
+	CU_ASSERT_FALSE(setfile_valid_part_name(""));
+	CU_ASSERT_FALSE(setfile_valid_part_name("."));
+	CU_ASSERT_FALSE(setfile_valid_part_name(".."));
+	CU_ASSERT_FALSE(setfile_valid_part_name("a/b"));
+	char longname[300];
+	memset(longname, 'n', sizeof(longname) - 1);
+	longname[sizeof(longname) - 1] = '\0';
+	CU_ASSERT_FALSE(setfile_valid_part_name(longname));
+}
+
+int main(void)
+{
+	if (CU_initialize_registry() != CUE_SUCCESS)
+		return 1;
+	CU_pSuite suite = CU_add_suite("setfile", NULL, NULL);
+	CU_add_test(suite, "sizes_take_binary_suffixes",
+		    sizes_take_binary_suffixes);
+	CU_add_test(suite, "bad_sizes_are_rejected", bad_sizes_are_rejected);
+	CU_add_test(suite, "setting_values_parse_and_print",
+		    setting_values_parse_and_print);
+	CU_add_test(suite, "full_set_file_is_parsed_in_order",
+		    full_set_file_is_parsed_in_order);
+	CU_add_test(suite, "defaults_are_page_none_write",
+		    defaults_are_page_none_write);
+	CU_add_test(suite, "errors_name_their_line", errors_name_their_line);
+	CU_add_test(suite, "part_words_for_ctl_need_absolute_paths",
+		    part_words_for_ctl_need_absolute_paths);
+	CU_add_test(suite, "options_override_only_what_they_name",
+		    options_override_only_what_they_name);
+	CU_add_test(suite, "part_names_that_cannot_be_files_are_refused",
+		    part_names_that_cannot_be_files_are_refused);
+	CU_basic_set_mode(CU_BRM_VERBOSE);
+	CU_basic_run_tests();
+	unsigned failures = CU_get_number_of_failures();
+	CU_cleanup_registry();
+	return failures == 0 ? 0 : 1;
+}
