@@ -159,6 +159,22 @@ static void *map_one_part(struct pmemset *set, struct pmemset_source *src,
 	return desc.addr;
 }
 
+/*
+ * libpmem2 1.12.1 gives every mapping made without a data mover ("vdm") a
+ * mover of its own holding a pthread key; past ~1020 live mappings the keys
+ * run out and a later pmem2 call aborts. libpmemset hands libpmem2 one
+ * shared placeholder mover (core/src/mover.c); the reference side does the
+ * same, which also keeps the comparison fair. The async API that would use
+ * the mover is never called. The declaration lives in <libpmem2/async.h>,
+ * which needs libminiasync's headers, so it is repeated here.
+ */
+struct vdm;
+int pmem2_config_set_vdm(struct pmem2_config *cfg, struct vdm *vdm);
+static union {
+	void *pointers[16];
+	unsigned long long align;
+} placeholder_mover;
+
 static struct pmem2_config *new_pmem2_page_config(void)
 {
 	struct pmem2_config *cfg;
@@ -169,6 +185,9 @@ static struct pmem2_config *new_pmem2_page_config(void)
 		cfg, PMEM2_GRANULARITY_PAGE);
 	if (ret)
 		fail_pmem2("pmem2_config_set_required_store_granularity", ret);
+	ret = pmem2_config_set_vdm(cfg, (struct vdm *)&placeholder_mover);
+	if (ret)
+		fail_pmem2("pmem2_config_set_vdm", ret);
 	return cfg;
 }
 
