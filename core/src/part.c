@@ -99,7 +99,11 @@ static int part_map_locked(struct pmemset_part *part, struct pmem2_config *cfg,
 	struct placement placement;
 	struct pmem2_map *map = NULL;
 
-	int ret = placement_choose(set, size, &placement);
+	/* index nodes first, so indexing the new part map cannot run out */
+	int ret = index_prepare_insert(set->index);
+	if (ret)
+		return ret;
+	ret = placement_choose(set, size, &placement);
 	if (ret)
 		return ret;
 

@@ -19,13 +19,6 @@ struct part_mapping {
 	size_t size;
 };
 
-/* node of the set's address index (index.c) */
-struct index_node {
-	struct index_node *left;
-	struct index_node *right;
-	int height;
-};
-
 struct pmemset_part_map {
 	char *addr;
 	size_t size;
@@ -36,8 +29,6 @@ struct pmemset_part_map {
 	struct part_mapping *mappings;
 	size_t mapping_count;
 	size_t mapping_capacity;
-
-	struct index_node node;
 };
 
 /* a part map at addr of size 0 with room for `capacity` mappings */

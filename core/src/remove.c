@@ -48,6 +48,10 @@ static void anchor_move_from(struct pmemset *set, struct pmemset_part_map *pmap)
 /* removes a whole part map (write lock held) */
 static int remove_whole(struct pmemset *set, struct pmemset_part_map *pmap)
 {
+	/* room to re-index what a failed unmapping leaves behind */
+	int ret = index_prepare_insert(set->index);
+	if (ret)
+		return ret;
 	struct pmemset_part_map *old_anchor = set->anchor;
 	index_remove(set->index, pmap);
 	anchor_move_from(set, pmap);
@@ -58,7 +62,7 @@ static int remove_whole(struct pmemset *set, struct pmemset_part_map *pmap)
 	event_fire(set, &ctx);
 
 	size_t done;
-	int ret = unmap_run(pmap, 0, pmap->mapping_count, &done);
+	ret = unmap_run(pmap, 0, pmap->mapping_count, &done);
 	if (ret) {
 		/* what is still mapped stays a part map of the set */
 		part_map_forget_mappings(pmap, 0, done);
@@ -82,8 +86,12 @@ static int remove_run(struct pmemset *set, struct pmemset_part_map *pmap,
 		      size_t first, size_t count)
 {
 	struct pmemset_part_map *upper = NULL;
+	char *old_addr = pmap->addr;
 	int ret;
 	if (first > 0) {
+		ret = index_prepare_insert(set->index);
+		if (ret)
+			return ret;
 		ret = part_map_new(&upper, pmap->reservation, NULL,
 				   pmap->mapping_count - first);
 		if (ret)
@@ -96,11 +104,14 @@ static int remove_run(struct pmemset *set, struct pmemset_part_map *pmap,
 	if (done > 0 && first > 0 && hole_end < pmap->mapping_count) {
 		part_map_move_tail(pmap, hole_end, upper);
 		part_map_forget_mappings(pmap, first, done);
-		/* cannot overlap: upper lies inside pmap's old range */
+		/* cannot fail: nodes are prepared, upper lies in pmap's range
+		 */
 		index_insert(set->index, upper);
 		upper = NULL;
 	} else if (done > 0) {
 		part_map_forget_mappings(pmap, first, done);
+		if (pmap->addr != old_addr)
+			index_rekey(set->index, old_addr, pmap);
 	}
 	if (upper != NULL)
 		part_map_free(upper);
