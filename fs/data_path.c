@@ -25,21 +25,15 @@ void data_read(fuse_req_t req, struct namespace *ns, char *base, size_t size,
 	fuse_reply_buf(req, base + off, len);
 }
 
-void data_write(fuse_req_t req, struct namespace *ns, char *base, size_t size,
-		off_t off, const char *buf, size_t len, atomic_bool *dirty)
+ssize_t data_write(struct namespace *ns, char *base, size_t size, off_t off,
+		   const char *buf, size_t len, atomic_bool *dirty)
 {
-	if (off < 0) {
-		fuse_reply_err(req, EINVAL);
-		return;
-	}
-	if (len == 0) {
-		fuse_reply_write(req, 0);
-		return;
-	}
-	if ((size_t)off >= size) {
-		fuse_reply_err(req, ENOSPC);
-		return;
-	}
+	if (off < 0)
+		return -EINVAL;
+	if (len == 0)
+		return 0;
+	if ((size_t)off >= size)
+		return -ENOSPC;
 	if (len > size - (size_t)off)
 		len = size - (size_t)off;
 
@@ -54,7 +48,7 @@ void data_write(fuse_req_t req, struct namespace *ns, char *base, size_t size,
 		atomic_store(dirty, true);
 	}
 	atomic_fetch_add(&ns->counters.bytes_written, len);
-	fuse_reply_write(req, len);
+	return (ssize_t)len;
 }
 
 int persist_range(struct namespace *ns, char *addr, size_t len)

@@ -14,11 +14,12 @@ void data_read(fuse_req_t req, struct namespace *ns, char *base, size_t size,
 	       off_t off, size_t len);
 
 /*
- * Replies to a write into [base, base+size): cut at the end, ENOSPC when it
- * starts there; persisted now (persist=write) or marked dirty (fsync).
+ * Writes into [base, base+size): cut at the end, -ENOSPC when it starts
+ * there; persisted now (persist=write) or marked dirty (fsync). Returns the
+ * bytes written or -errno; the caller replies (after any invalidation).
  */
-void data_write(fuse_req_t req, struct namespace *ns, char *base, size_t size,
-		off_t off, const char *buf, size_t len, atomic_bool *dirty);
+ssize_t data_write(struct namespace *ns, char *base, size_t size, off_t off,
+		   const char *buf, size_t len, atomic_bool *dirty);
 
 /* Makes [addr, addr+len) durable: persist, then deep flush. */
 int persist_range(struct namespace *ns, char *addr, size_t len);

@@ -75,6 +75,12 @@ int main(int argc, char **argv)
 
 	ns_init(&ns, &spec.settings);
 	ns.direct_io = o.direct_io;
+	if (o.cmdline.singlethread && !ns.direct_io) {
+		/* invalidating a page can wait for a read only we would serve
+		 */
+		fprintf(stderr, "pmemsetfs: -s: using cache=direct\n");
+		ns.direct_io = true;
+	}
 	se = fuse_session_new(&o.args, &pmemsetfs_ops, sizeof(pmemsetfs_ops),
 			      &ns);
 	if (se == NULL)

@@ -11,6 +11,57 @@
 #include "data_path.h"
 #include "handlers.h"
 
+static void invalidate_all_parts(struct namespace *ns)
+{
+	pthread_mutex_lock(&ns->lock);
+	size_t n = ns->nparts;
+	fuse_ino_t first = INO_FIRST_DYNAMIC, last = ns->next_ino;
+	pthread_mutex_unlock(&ns->lock);
+	/* unknown inodes are simply not cached: ignore the errors */
+	for (fuse_ino_t ino = first; n > 0 && ino < last; ino++)
+		fuse_lowlevel_notify_inval_inode(ns->session, ino, 0, 0);
+}
+
+/*
+ * Drops the kernel's cached pages of every part file under [addr, addr+len)
+ * (page-cache mode only). Never called with -s: a single thread blocked
+ * here could not serve the read that holds the page lock it waits for.
+ */
+static void invalidate_parts(struct namespace *ns, const char *addr, size_t len)
+{
+	struct range {
+		fuse_ino_t ino;
+		off_t off;
+		off_t len;
+	} * hits;
+	size_t nhits = 0;
+	pthread_mutex_lock(&ns->lock);
+	hits = malloc((ns->nparts ? ns->nparts : 1) * sizeof(*hits));
+	for (size_t i = 0; hits != NULL && i < ns->nparts; i++) {
+		const struct part_node *p = ns->parts[i];
+		const char *start = addr > p->addr ? addr : p->addr;
+		const char *end = addr + len < p->addr + p->length
+					  ? addr + len
+					  : p->addr + p->length;
+		if (start >= end)
+			continue;
+		hits[nhits].ino = p->ino;
+		hits[nhits].off = start - p->addr;
+		hits[nhits].len = end - start;
+		nhits++;
+	}
+	pthread_mutex_unlock(&ns->lock);
+	if (hits == NULL) { /* cannot say which: drop every part's cache */
+		invalidate_all_parts(ns);
+		return;
+	}
+	/* outside the lock: the kernel may wait for our other threads */
+	for (size_t i = 0; i < nhits; i++)
+		fuse_lowlevel_notify_inval_inode(ns->session, hits[i].ino,
+						 hits[i].off, hits[i].len);
+	free(hits);
+}
+
 void map_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
 	struct namespace *ns = req_ns(req);
@@ -46,7 +97,15 @@ void map_write(fuse_req_t req, struct handle *h, const char *buf, size_t size,
 {
 	struct namespace *ns = req_ns(req);
 	struct map_view *m = h->map;
-	data_write(req, ns, m->addr, m->size, off, buf, size, &m->dirty);
+	ssize_t n = data_write(ns, m->addr, m->size, off, buf, size, &m->dirty);
+	if (n < 0) {
+		fuse_reply_err(req, (int)-n);
+		return;
+	}
+	/* before the reply, so the writer's next read of a part is fresh */
+	if (!ns->direct_io && n > 0)
+		invalidate_parts(ns, m->addr + off, (size_t)n);
+	fuse_reply_write(req, (size_t)n);
 }
 
 void map_fsync(fuse_req_t req, struct handle *h)

@@ -17,6 +17,7 @@
 void ns_init(struct namespace *ns, const struct set_settings *settings)
 {
 	memset(ns, 0, sizeof(*ns));
+	pthread_mutex_init(&ns->change_lock, NULL);
 	pthread_mutex_init(&ns->lock, NULL);
 	pthread_cond_init(&ns->released, NULL);
 	ns->settings = *settings;
@@ -56,6 +57,7 @@ void ns_destroy(struct namespace *ns)
 	free(ns->retired);
 	pthread_cond_destroy(&ns->released);
 	pthread_mutex_destroy(&ns->lock);
+	pthread_mutex_destroy(&ns->change_lock);
 }
 
 struct part_node *ns_part_by_ino_locked(struct namespace *ns, fuse_ino_t ino)

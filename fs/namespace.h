@@ -66,8 +66,9 @@ struct counters {
 
 struct namespace
 {
-	pthread_mutex_t lock;
-	pthread_cond_t released; /* signalled when a handle closes */
+	pthread_mutex_t change_lock; /* one change of the set at a time */
+	pthread_mutex_t lock;	     /* the tables below */
+	pthread_cond_t released;     /* signalled when a handle closes */
 	struct pmemset *set;
 	struct pmem2_vm_reservation *reservation; /* NULL: none */
 	struct set_settings settings;
@@ -82,7 +83,7 @@ struct namespace
 	fuse_ino_t next_ino;
 
 	struct counters counters;
-	char last_error[512];
+	char last_error[1024];
 	uid_t uid; /* the mounting user owns the fixed entries */
 	gid_t gid;
 	struct timespec mount_time;

@@ -144,6 +144,7 @@ int options_parse(int argc, char **argv, struct options *o)
 	}
 	if (o->cmdline.show_version) {
 		printf("pmemsetfs version %s\n", PMEMSETFS_VERSION);
+		fflush(stdout); /* the next line comes from another process */
 		fuse_lowlevel_version();
 		ret = 1;
 		goto out;

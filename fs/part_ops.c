@@ -47,7 +47,13 @@ void part_write(fuse_req_t req, struct handle *h, const char *buf, size_t size,
 {
 	struct namespace *ns = req_ns(req);
 	struct part_node *p = h->part;
-	data_write(req, ns, p->addr, p->length, off, buf, size, &p->dirty);
+	/* map files bypass the page cache, so they need no invalidation */
+	ssize_t n =
+		data_write(ns, p->addr, p->length, off, buf, size, &p->dirty);
+	if (n < 0)
+		fuse_reply_err(req, (int)-n);
+	else
+		fuse_reply_write(req, (size_t)n);
 }
 
 void part_fsync(fuse_req_t req, struct handle *h)
