@@ -28,6 +28,22 @@ void *pmemset_zalloc(size_t size)
 	return calloc(1, size);
 }
 
+void *pmemset_zalloc_aligned(size_t alignment, size_t size)
+{
+	if (pmemset_fault_hit(PMEMSET_FAULT_ALLOC)) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	void *ptr;
+	int ret = posix_memalign(&ptr, alignment, size);
+	if (ret) {
+		errno = ret;
+		return NULL;
+	}
+	memset(ptr, 0, size);
+	return ptr;
+}
+
 void *pmemset_realloc(void *ptr, size_t size)
 {
 	if (pmemset_fault_hit(PMEMSET_FAULT_ALLOC)) {

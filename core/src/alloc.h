@@ -10,6 +10,8 @@
 
 void *pmemset_malloc(size_t size);
 void *pmemset_zalloc(size_t size);
+/* zeroed memory aligned to `alignment` (a power of two); pmemset_free it */
+void *pmemset_zalloc_aligned(size_t alignment, size_t size);
 void *pmemset_realloc(void *ptr, size_t size);
 char *pmemset_strdup(const char *s);
 void pmemset_free(void *ptr);

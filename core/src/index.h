@@ -3,7 +3,7 @@
  * index.h -- the set's address index: a B+tree of part maps keyed by start
  * address (part maps never overlap, so the start orders them). Lookup,
  * insertion, removal, "next above" and "first" are O(log n) with a fanout
- * of 16, so a 10,000-entry index is 4 levels deep and each level is a scan
+ * of 32, so a 10,000-entry index is 3-4 levels deep and each level is a scan
  * of one node's packed keys.
  */
 #ifndef PMEMSET_INDEX_H

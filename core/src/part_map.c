@@ -14,7 +14,9 @@ int part_map_new(struct pmemset_part_map **pmap,
 		 struct pmem2_vm_reservation *reservation, char *addr,
 		 size_t capacity)
 {
-	struct pmemset_part_map *part_map = pmemset_zalloc(sizeof(*part_map));
+	/* one cache line holds what a lookup touches */
+	struct pmemset_part_map *part_map =
+		pmemset_zalloc_aligned(PART_MAP_ALIGNMENT, sizeof(*part_map));
 	if (part_map == NULL)
 		return set_error_errno(-ENOMEM, "cannot allocate part map");
 	if (capacity == 0)

@@ -19,11 +19,14 @@ struct part_mapping {
 	size_t size;
 };
 
+#define PART_MAP_ALIGNMENT 64 /* a cache line */
+
 struct pmemset_part_map {
+	/* what a lookup by address reads and changes, first */
 	char *addr;
 	size_t size;
-	struct pmem2_vm_reservation *reservation;
 	atomic_int refcount;
+	struct pmem2_vm_reservation *reservation;
 
 	/* the mapped parts in address order */
 	struct part_mapping *mappings;
