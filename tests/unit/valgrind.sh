@@ -9,6 +9,7 @@ status=0
 for exe in "$@"; do
 	echo "== valgrind $(basename "$exe")"
 	if ! "$valgrind" --quiet --error-exitcode=1 --leak-check=full \
+		--suppressions="$(dirname "$0")/valgrind.supp" \
 		--errors-for-leak-kinds=definite,indirect \
 		--show-leak-kinds=definite,indirect "$exe"; then
 		echo "!! $(basename "$exe") failed under valgrind"
