@@ -111,6 +111,7 @@ void part_map_move_tail(struct pmemset_part_map *pmap, size_t first,
 	       count * sizeof(*pmap->mappings));
 	upper->mapping_count = count;
 	upper->reservation = pmap->reservation;
+	upper->arena = pmap->arena;
 	part_map_update_range(upper);
 	pmap->mapping_count = first;
 	part_map_update_range(pmap);

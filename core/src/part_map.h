@@ -12,6 +12,8 @@
 
 #include <libpmemset.h>
 
+struct arena;
+
 /* one mapped part: the libpmem2 mapping and where it lies */
 struct part_mapping {
 	struct pmem2_map *map;
@@ -27,6 +29,7 @@ struct pmemset_part_map {
 	size_t size;
 	atomic_int refcount;
 	struct pmem2_vm_reservation *reservation;
+	struct arena *arena; /* NULL inside the configured reservation */
 
 	/* the mapped parts in address order */
 	struct part_mapping *mappings;

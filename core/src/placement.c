@@ -2,43 +2,51 @@
 /*
  * placement.c -- choosing the address of a new part (spec 3.6): appended to
  * the coalescing anchor, first fit inside the configured reservation, or a
- * fresh internal reservation; and trimming internal reservations.
+ * slot in one of the set's internal arenas.
  *
- * Reliable coalescing without a configured reservation: the kernel places
- * new mappings just below older ones, so the address space right after a
- * part map is usually taken and extending its reservation fails. When a
- * fresh internal reservation is created while coalescing is enabled, it is
- * therefore made larger than the part by a headroom (placement_headroom). The
- * extra space is inaccessible (PROT_NONE, no memory committed) and invisible
- * through the API, which only reports part maps; parts coalesced later land
- * in it without extending the reservation. When it runs out the reservation
- * is extended as the spec describes (with new headroom when possible), and
- * trimming keeps up to HEADROOM_MIN after the last mapping while
- * coalescing is enabled.
+ * Arenas instead of one reservation per part map. The spec's reference
+ * gives each new part map a private reservation of exactly its size. With
+ * libpmem2 1.12.1 that leaks: pmem2_vm_reservation_new maps
+ * roundup(size, 2 MiB) + 2 MiB of address space, and
+ * pmem2_vm_reservation_delete unmaps only `size`, so every map/unmap cycle
+ * left a PROT_NONE region and a VMA behind until vm.max_map_count ran out.
+ * Here a set owns a list of arenas, internal reservations of at least 1 GiB
+ * of address space (PROT_NONE: no memory is committed), and part maps are
+ * placed in them: at an arena's high-water mark first, then in a hole, else
+ * in a new arena. An arena is deleted when it empties, except the last one,
+ * which is kept for reuse. The API cannot tell the difference: part maps,
+ * descriptors, lookups and error codes are what the spec gives.
+ *
+ * Reliable coalescing without a configured reservation follows from it: the
+ * anchor usually ends at its arena's high-water mark, so the space after it
+ * is free inside the arena and FULL appends there instead of needing the
+ * address space after a private reservation (which the kernel usually has
+ * already given to a newer mapping). An arena made for a part is sized for
+ * 64 parts of that size (1 GiB to 64 GiB); past its end FULL tries to extend
+ * it as the spec describes, and fails with CANNOT_COALESCE_PARTS if the
+ * address space after it is taken.
  */
 #include <stdint.h>
 #include <unistd.h>
 
+#include "alloc.h"
 #include "errormsg.h"
 #include "placement.h"
 #include "pmem2_guard.h"
 
-/*
- * Headroom after a part: 64 more parts of its size, at least 1 GiB (room
- * for 16,384 parts of 64 KiB) and at most 64 GiB. Address space only: it
- * costs no memory. Valgrind gives a client only ~96 GiB of address space, so
- * a failed reservation with headroom falls back to one of the exact size.
- */
-#define HEADROOM_MIN ((size_t)1 << 30)
-#define HEADROOM_MAX ((size_t)64 << 30)
+struct arena {
+	struct pmem2_vm_reservation *reservation;
+	char *base;
+	size_t size;
+	size_t high_water; /* end offset of its highest mapping */
+	struct arena *prev;
+	struct arena *next;
+};
 
-static size_t placement_headroom(size_t part_size)
-{
-	if (part_size > HEADROOM_MAX / 64)
-		return HEADROOM_MAX;
-	size_t headroom = part_size * 64;
-	return headroom < HEADROOM_MIN ? HEADROOM_MIN : headroom;
-}
+#define ARENA_MIN ((size_t)1 << 30)
+#define ARENA_MAX ((size_t)64 << 30)
+#define ARENA_PARTS 64
+#define LIBPMEM2_RESERVATION_ALIGN ((size_t)2 << 20)
 
 /* libpmem2's allocation granularity for reservations and lengths */
 static size_t allocation_granularity(void)
@@ -49,6 +57,22 @@ static size_t allocation_granularity(void)
 static int coalescing_mode(struct pmemset *set)
 {
 	return atomic_load(&set->coalescing);
+}
+
+/* address space for an arena made for (or extended by) `part` bytes */
+static size_t arena_size_for(size_t part)
+{
+	size_t size =
+		part > ARENA_MAX / ARENA_PARTS ? ARENA_MAX : part * ARENA_PARTS;
+	if (size < ARENA_MIN)
+		size = ARENA_MIN;
+	if (size < part)
+		size = part;
+	/* whole 2 MiB units: what libpmem2 reserves anyway */
+	size_t align = LIBPMEM2_RESERVATION_ALIGN;
+	if (size <= SIZE_MAX - align)
+		size = (size + align - 1) / align * align;
+	return size;
 }
 
 /*
@@ -77,18 +101,18 @@ static int reservation_range_busy(struct pmem2_vm_reservation *rsv,
 	return 0;
 }
 
-/* grows an internal reservation so that [0, needed_size) fits in it */
-static int reservation_grow(struct pmem2_vm_reservation *rsv,
-			    size_t needed_size)
+/* grows an arena so that [0, needed_size) fits in it */
+static int arena_grow(struct arena *arena, size_t needed_size)
 {
-	size_t missing = needed_size - pmem2_vm_reservation_get_size(rsv);
-	size_t headroom = placement_headroom(missing);
-	int ret = PMEM2_E_MAPPING_EXISTS;
-	if (missing <= SIZE_MAX - headroom)
-		ret = PMEM2_GUARDED(
-			pmem2_vm_reservation_extend(rsv, missing + headroom));
+	size_t missing = needed_size - arena->size;
+	size_t generous = arena_size_for(missing);
+	int ret = PMEM2_GUARDED(
+		pmem2_vm_reservation_extend(arena->reservation, generous));
 	if (ret == PMEM2_E_MAPPING_EXISTS)
-		ret = PMEM2_GUARDED(pmem2_vm_reservation_extend(rsv, missing));
+		ret = PMEM2_GUARDED(pmem2_vm_reservation_extend(
+			arena->reservation, missing));
+	if (ret == 0)
+		arena->size = pmem2_vm_reservation_get_size(arena->reservation);
 	return ret;
 }
 
@@ -100,6 +124,7 @@ static int coalesce_try(struct pmemset *set, size_t size, int mode,
 {
 	struct pmemset_part_map *anchor = set->anchor;
 	struct pmem2_vm_reservation *rsv = anchor->reservation;
+	struct arena *arena = anchor->arena;
 	char *base = pmem2_vm_reservation_get_address(rsv);
 	size_t rsv_size = pmem2_vm_reservation_get_size(rsv);
 	size_t offset = (size_t)(part_map_end(anchor) - base);
@@ -108,9 +133,9 @@ static int coalesce_try(struct pmemset *set, size_t size, int mode,
 
 	if (size == 0 || size > SIZE_MAX - offset)
 		return COALESCE_IMPOSSIBLE;
-	if (set_has_reservation(set) && offset + size > rsv_size)
+	if (arena == NULL && offset + size > rsv_size)
 		return COALESCE_IMPOSSIBLE; /* never leave the reservation */
-	if (!set_has_reservation(set) && size % allocation_granularity()) {
+	if (arena != NULL && size % allocation_granularity()) {
 		/* extending by an unaligned size is what libpmem2 rejects */
 		if (mode == PMEMSET_COALESCING_FULL)
 			return set_error(PMEM2_E_LENGTH_UNALIGNED,
@@ -138,7 +163,7 @@ static int coalesce_try(struct pmemset *set, size_t size, int mode,
 		return ret;
 
 	if (offset + size > rsv_size) {
-		ret = reservation_grow(rsv, offset + size);
+		ret = arena_grow(arena, offset + size);
 		if (ret == PMEM2_E_MAPPING_EXISTS)
 			return COALESCE_IMPOSSIBLE;
 		if (ret) {
@@ -150,11 +175,36 @@ static int coalesce_try(struct pmemset *set, size_t size, int mode,
 	}
 
 	placement->reservation = rsv;
+	placement->arena = arena;
 	placement->offset = offset;
 	placement->part_map = anchor;
 	placement->appended = true;
-	placement->created_reservation = false;
 	placement->old_reservation_size = rsv_size;
+	return 0;
+}
+
+/*
+ * First fit in [offset, limit) of a reservation: the lowest offset where
+ * `size` bytes are free. Returns 0 and sets *found, or an error.
+ */
+static int first_fit(struct pmem2_vm_reservation *rsv, size_t offset,
+		     size_t limit, size_t size, bool *found, size_t *fit)
+{
+	*found = false;
+	while (size <= limit && offset <= limit - size) {
+		bool busy;
+		size_t busy_end = 0;
+		int ret = reservation_range_busy(rsv, offset, size, &busy,
+						 &busy_end);
+		if (ret)
+			return ret;
+		if (!busy) {
+			*found = true;
+			*fit = offset;
+			return 0;
+		}
+		offset = busy_end;
+	}
 	return 0;
 }
 
@@ -163,73 +213,139 @@ static int place_in_configured(struct pmemset *set, size_t size,
 			       struct placement *placement)
 {
 	struct pmem2_vm_reservation *rsv = set->config->reservation;
-	size_t rsv_size = pmem2_vm_reservation_get_size(rsv);
+	size_t offset;
+	bool found;
+
+	if (size == 0)
+		return set_error(PMEMSET_E_INVALID_PMEM2_MAP,
+				 "cannot map a part of length 0");
+	int ret = first_fit(rsv, 0, pmem2_vm_reservation_get_size(rsv), size,
+			    &found, &offset);
+	if (ret)
+		return ret;
+	if (!found)
+		return set_error(PMEMSET_E_CANNOT_FIT_PART_MAP,
+				 "no room for %zu bytes in the reservation",
+				 size);
+	char *addr = (char *)pmem2_vm_reservation_get_address(rsv) + offset;
+	ret = part_map_new(&placement->part_map, rsv, addr, 1);
+	if (ret)
+		return ret;
+	placement->reservation = rsv;
+	placement->offset = offset;
+	return 0;
+}
+
+static int arena_new(struct pmemset *set, size_t part_size,
+		     struct arena **arena_ptr)
+{
+	struct arena *arena = pmemset_zalloc(sizeof(*arena));
+	if (arena == NULL)
+		return set_error_errno(-ENOMEM, "cannot allocate an arena");
+
+	/* a roomy arena, or (short of address space) just the part */
+	int ret = PMEM2_GUARDED(pmem2_vm_reservation_new(
+		&arena->reservation, NULL, arena_size_for(part_size)));
+	if (ret && ret != PMEM2_E_LENGTH_UNALIGNED)
+		ret = PMEM2_GUARDED(pmem2_vm_reservation_new(
+			&arena->reservation, NULL, part_size));
+	if (ret) {
+		pmemset_free(arena);
+		if (ret == PMEM2_E_LENGTH_UNALIGNED)
+			return set_error(PMEMSET_E_LENGTH_UNALIGNED,
+					 "part length %zu is not a multiple "
+					 "of %zu",
+					 part_size, allocation_granularity());
+		return set_error_pmem2(ret, ret,
+				       "cannot reserve %zu bytes of address "
+				       "space",
+				       part_size);
+	}
+	arena->base = pmem2_vm_reservation_get_address(arena->reservation);
+	arena->size = pmem2_vm_reservation_get_size(arena->reservation);
+	arena->next = set->arenas;
+	if (set->arenas != NULL)
+		set->arenas->prev = arena;
+	set->arenas = arena;
+	*arena_ptr = arena;
+	return 0;
+}
+
+static void arena_delete(struct pmemset *set, struct arena *arena)
+{
+	if (arena->prev != NULL)
+		arena->prev->next = arena->next;
+	else
+		set->arenas = arena->next;
+	if (arena->next != NULL)
+		arena->next->prev = arena->prev;
+	int ret = pmem2_vm_reservation_delete(&arena->reservation);
+	if (ret)
+		log_message(1, "cannot delete an arena: %d", ret);
+	pmemset_free(arena);
+}
+
+/* a slot for `size` bytes: above some arena's high-water mark, else a hole */
+static int arena_find_slot(struct pmemset *set, size_t size,
+			   struct arena **found_arena, size_t *offset)
+{
+	for (struct arena *a = set->arenas; a != NULL; a = a->next) {
+		if (a->high_water <= a->size &&
+		    size <= a->size - a->high_water) {
+			*found_arena = a;
+			*offset = a->high_water;
+			return 0;
+		}
+	}
+	for (struct arena *a = set->arenas; a != NULL; a = a->next) {
+		bool found;
+		int ret = first_fit(a->reservation, 0, a->high_water, size,
+				    &found, offset);
+		if (ret)
+			return ret;
+		if (found) {
+			*found_arena = a;
+			return 0;
+		}
+	}
+	*found_arena = NULL;
+	return 0;
+}
+
+static int place_in_arena(struct pmemset *set, size_t size,
+			  struct placement *placement)
+{
+	struct arena *arena;
 	size_t offset = 0;
 
 	if (size == 0)
 		return set_error(PMEMSET_E_INVALID_PMEM2_MAP,
 				 "cannot map a part of length 0");
-	while (size <= rsv_size && offset <= rsv_size - size) {
-		bool busy;
-		size_t busy_end = 0;
-		int ret = reservation_range_busy(rsv, offset, size, &busy,
-						 &busy_end);
-		if (ret)
-			return ret;
-		if (!busy) {
-			char *addr =
-				(char *)pmem2_vm_reservation_get_address(rsv) +
-				offset;
-			ret = part_map_new(&placement->part_map, rsv, addr, 1);
-			if (ret)
-				return ret;
-			placement->reservation = rsv;
-			placement->offset = offset;
-			return 0;
-		}
-		offset = busy_end;
-	}
-	return set_error(PMEMSET_E_CANNOT_FIT_PART_MAP,
-			 "no room for %zu bytes in the reservation", size);
-}
-
-/* a fresh internal reservation, with headroom when coalescing is on */
-static int place_in_new_reservation(struct pmemset *set, size_t size,
-				    struct placement *placement)
-{
-	struct pmem2_vm_reservation *rsv = NULL;
-	int ret;
-
-	if (size == 0)
-		return set_error(PMEMSET_E_INVALID_PMEM2_MAP,
-				 "cannot map a part of length 0");
-	ret = PMEM2_E_MAPPING_EXISTS;
-	if (coalescing_mode(set) != PMEMSET_COALESCING_NONE &&
-	    size % allocation_granularity() == 0 &&
-	    size <= SIZE_MAX - placement_headroom(size))
-		ret = PMEM2_GUARDED(pmem2_vm_reservation_new(
-			&rsv, NULL, size + placement_headroom(size)));
-	if (ret) /* no headroom wanted, or no room for it */
-		ret = PMEM2_GUARDED(pmem2_vm_reservation_new(&rsv, NULL, size));
-	if (ret == PMEM2_E_LENGTH_UNALIGNED)
+	if (size % allocation_granularity())
 		return set_error(PMEMSET_E_LENGTH_UNALIGNED,
 				 "part length %zu is not a multiple of %zu",
 				 size, allocation_granularity());
+	int ret = arena_find_slot(set, size, &arena, &offset);
 	if (ret)
-		return set_error_pmem2(ret, ret,
-				       "cannot reserve %zu bytes of address "
-				       "space",
-				       size);
+		return ret;
+	if (arena == NULL) {
+		ret = arena_new(set, size, &arena);
+		if (ret)
+			return ret;
+		placement->created_arena = true;
+	}
 
-	ret = part_map_new(&placement->part_map, rsv,
-			   pmem2_vm_reservation_get_address(rsv), 1);
+	ret = part_map_new(&placement->part_map, arena->reservation,
+			   arena->base + offset, 1);
 	if (ret) {
-		pmem2_vm_reservation_delete(&rsv);
+		if (placement->created_arena)
+			arena_release(set, arena);
 		return ret;
 	}
-	placement->reservation = rsv;
-	placement->offset = 0;
-	placement->created_reservation = true;
+	placement->part_map->arena = arena;
+	placement->reservation = arena->reservation;
+	placement->arena = arena;
+	placement->offset = offset;
 	return 0;
 }
 
@@ -253,28 +369,33 @@ int placement_choose(struct pmemset *set, size_t size,
 
 	if (set_has_reservation(set))
 		return place_in_configured(set, size, placement);
-	return place_in_new_reservation(set, size, placement);
+	return place_in_arena(set, size, placement);
 }
 
 void placement_undo(struct pmemset *set, struct placement *placement)
 {
+	struct arena *arena = placement->arena;
 	if (placement->appended) {
-		struct pmem2_vm_reservation *rsv = placement->reservation;
-		size_t now = pmem2_vm_reservation_get_size(rsv);
 		size_t old = placement->old_reservation_size;
-		if (!set_has_reservation(set) && now > old)
-			pmem2_vm_reservation_shrink(rsv, old, now - old);
+		if (arena != NULL && arena->size > old &&
+		    pmem2_vm_reservation_shrink(arena->reservation, old,
+						arena->size - old) == 0)
+			arena->size = old;
 		return;
 	}
 	part_map_free(placement->part_map);
-	if (placement->created_reservation)
-		pmem2_vm_reservation_delete(&placement->reservation);
+	if (placement->created_arena)
+		arena_release(set, arena);
 }
 
 int placement_commit(struct pmemset *set, struct placement *placement,
 		     struct pmem2_map *map)
 {
 	part_map_append(placement->part_map, map);
+	struct arena *arena = placement->arena;
+	size_t end = placement->offset + pmem2_map_get_size(map);
+	if (arena != NULL && end > arena->high_water)
+		arena->high_water = end;
 	if (placement->appended)
 		return 0;
 	int ret = index_insert(set->index, placement->part_map);
@@ -284,36 +405,28 @@ int placement_commit(struct pmemset *set, struct placement *placement,
 	return 0;
 }
 
-void reservation_trim(struct pmemset *set,
-		      struct pmem2_vm_reservation **reservation)
+void arena_release(struct pmemset *set, struct arena *arena)
 {
-	struct pmem2_vm_reservation *rsv = *reservation;
-	if (set_has_reservation(set) || rsv == NULL)
+	if (arena == NULL)
 		return;
-
-	struct pmem2_map *first = NULL, *last = NULL;
-	if (pmem2_vm_reservation_map_find_first(rsv, &first) || first == NULL) {
-		int ret = pmem2_vm_reservation_delete(reservation);
-		if (ret)
-			log_message(1, "cannot delete reservation: %d", ret);
+	struct pmem2_map *last = NULL;
+	if (pmem2_vm_reservation_map_find_last(arena->reservation, &last) ==
+		    0 &&
+	    last != NULL) {
+		arena->high_water =
+			(size_t)((char *)pmem2_map_get_address(last) +
+				 pmem2_map_get_size(last) - arena->base);
 		return;
 	}
-	pmem2_vm_reservation_map_find_last(rsv, &last);
+	arena->high_water = 0;
+	/* keep one empty arena: deleting it leaks address space (above) */
+	if (set->arenas == arena && arena->next == NULL)
+		return;
+	arena_delete(set, arena);
+}
 
-	char *base = pmem2_vm_reservation_get_address(rsv);
-	size_t front = (size_t)((char *)pmem2_map_get_address(first) - base);
-	if (front > 0 && pmem2_vm_reservation_shrink(rsv, 0, front))
-		log_message(1, "cannot trim the reservation's front");
-
-	/* headroom after the last part stays while coalescing is enabled */
-	base = pmem2_vm_reservation_get_address(rsv);
-	size_t size = pmem2_vm_reservation_get_size(rsv);
-	size_t used = (size_t)((char *)pmem2_map_get_address(last) +
-			       pmem2_map_get_size(last) - base);
-	size_t keep = coalescing_mode(set) != PMEMSET_COALESCING_NONE
-			      ? placement_headroom(0)
-			      : 0;
-	if (size - used > keep &&
-	    pmem2_vm_reservation_shrink(rsv, used + keep, size - used - keep))
-		log_message(1, "cannot trim the reservation's tail");
+void arenas_delete_all(struct pmemset *set)
+{
+	while (set->arenas != NULL)
+		arena_delete(set, set->arenas);
 }

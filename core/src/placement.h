@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * placement.h -- where a new part goes: appended to the coalescing anchor,
- * first fit inside the configured reservation, or a fresh internal
- * reservation; and keeping internal reservations trimmed to their contents.
+ * first fit inside the configured reservation, or into one of the set's
+ * internal arenas (libpmem2 reservations shared by many part maps).
  */
 #ifndef PMEMSET_PLACEMENT_H
 #define PMEMSET_PLACEMENT_H
@@ -12,12 +12,15 @@
 
 #include "set.h"
 
+struct arena;
+
 struct placement {
 	struct pmem2_vm_reservation *reservation;
-	size_t offset; /* of the new part inside reservation */
+	struct arena *arena; /* NULL inside the configured reservation */
+	size_t offset;	     /* of the new part inside reservation */
 	struct pmemset_part_map *part_map; /* the anchor or a new part map */
 	bool appended;			   /* part_map is the anchor */
-	bool created_reservation;	   /* reservation is new and ours */
+	bool created_arena;		   /* arena is new for this part */
 	size_t old_reservation_size;	   /* to undo an extension */
 };
 
@@ -33,10 +36,13 @@ int placement_commit(struct pmemset *set, struct placement *placement,
 		     struct pmem2_map *map);
 
 /*
- * Shrinks an internal reservation to span its mappings, or deletes it when
- * it holds none (*reservation is then NULL). No-op for the configured one.
+ * Called after parts of an arena were unmapped: forgets their space, and
+ * deletes the arena once it is empty unless it is the set's only one.
+ * NULL (a configured reservation) is a no-op.
  */
-void reservation_trim(struct pmemset *set,
-		      struct pmem2_vm_reservation **reservation);
+void arena_release(struct pmemset *set, struct arena *arena);
+
+/* deletes every (empty) arena of the set; for pmemset_delete */
+void arenas_delete_all(struct pmemset *set);
 
 #endif /* PMEMSET_PLACEMENT_H */

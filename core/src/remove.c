@@ -68,12 +68,12 @@ static int remove_whole(struct pmemset *set, struct pmemset_part_map *pmap)
 		part_map_forget_mappings(pmap, 0, done);
 		index_insert(set->index, pmap);
 		set->anchor = old_anchor;
-		reservation_trim(set, &pmap->reservation);
+		arena_release(set, pmap->arena);
 		return ret;
 	}
-	struct pmem2_vm_reservation *rsv = pmap->reservation;
+	struct arena *arena = pmap->arena;
 	part_map_free(pmap);
-	reservation_trim(set, &rsv);
+	arena_release(set, arena);
 	return 0;
 }
 
@@ -115,7 +115,7 @@ static int remove_run(struct pmemset *set, struct pmemset_part_map *pmap,
 	}
 	if (upper != NULL)
 		part_map_free(upper);
-	reservation_trim(set, &pmap->reservation);
+	arena_release(set, pmap->arena);
 	return ret;
 }
 
@@ -205,9 +205,8 @@ void remove_all_part_maps(struct pmemset *set)
 			if (ret)
 				log_message(1, "cannot unmap part: %d", ret);
 		}
-		struct pmem2_vm_reservation *rsv = pmap->reservation;
 		part_map_free(pmap);
-		reservation_trim(set, &rsv);
 	}
 	set->anchor = NULL;
+	arenas_delete_all(set);
 }

@@ -16,6 +16,8 @@
 #include "config.h"
 #include "index.h"
 
+struct arena;
+
 struct set_data_path {
 	pmem2_persist_fn persist;
 	pmem2_flush_fn flush;
@@ -32,6 +34,7 @@ struct pmemset {
 
 	atomic_int coalescing; /* enum pmemset_coalescing; a plain store */
 	struct pmemset_part_map *anchor;
+	struct arena *arenas; /* internal reservations (placement.c) */
 
 	/*
 	 * Filled once by the first successful mapping (under the write lock)
