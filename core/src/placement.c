@@ -213,7 +213,7 @@ static int place_in_configured(struct pmemset *set, size_t size,
 			       struct placement *placement)
 {
 	struct pmem2_vm_reservation *rsv = set->config->reservation;
-	size_t offset;
+	size_t offset = 0;
 	bool found;
 
 	if (size == 0)
