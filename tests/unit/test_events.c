@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "event.h" /* the library's internal dispatcher */
 #include "util.h"
 
 #define MAX_EVENTS 32
@@ -437,6 +438,41 @@ static void callback_sees_set_and_argument(void)
 	fixture_close(&f);
 }
 
+struct dispatch_seen {
+	struct pmemset *set;
+	struct pmemset_event_context *ctx;
+	void *arg;
+};
+
+static struct dispatch_seen seen;
+
+static int remember_pointers(struct pmemset *set,
+			     struct pmemset_event_context *ctx, void *arg)
+{
+	seen = (struct dispatch_seen){set, ctx, arg};
+	return 4242;
+}
+
+static void dispatch_yields_callback_result_or_zero(void)
+{
+	struct pmemset_event_context ctx;
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.type = PMEMSET_EVENT_DRAIN;
+
+	struct pmemset *quiet = ut_set_new(NULL, NULL, NULL);
+	UT_ASSERT_EQ(event_fire(quiet, &ctx), 0);
+	pmemset_delete(&quiet);
+
+	int arg;
+	struct pmemset *set = ut_set_new(NULL, remember_pointers, &arg);
+	memset(&seen, 0, sizeof(seen));
+	UT_ASSERT_EQ(event_fire(set, &ctx), 4242);
+	CU_ASSERT(seen.set == set);
+	CU_ASSERT(seen.ctx == &ctx);
+	CU_ASSERT(seen.arg == &arg);
+	pmemset_delete(&set);
+}
+
 static CU_TestInfo tests[] = {
 	{"flush_fires_one_flush_with_its_range",
 	 flush_fires_one_flush_with_its_range},
@@ -464,6 +500,8 @@ static CU_TestInfo tests[] = {
 	 remove_range_over_nothing_still_fires_remove_range},
 	{"callback_return_value_is_ignored", callback_return_value_is_ignored},
 	{"callback_sees_set_and_argument", callback_sees_set_and_argument},
+	{"dispatch_yields_callback_result_or_zero",
+	 dispatch_yields_callback_result_or_zero},
 	CU_TEST_INFO_NULL,
 };
 

@@ -71,6 +71,27 @@ struct ctx {
 
 static const struct pmemset_part_descriptor SENTINEL = {(void *)0x77, 77};
 
+/* error codes the part-map cases returned, to check each path is reached */
+static int codes_seen[64];
+static size_t codes_seen_count;
+
+static void code_seen(int code)
+{
+	for (size_t i = 0; i < codes_seen_count; i++)
+		if (codes_seen[i] == code)
+			return;
+	if (codes_seen_count < 64)
+		codes_seen[codes_seen_count++] = code;
+}
+
+static bool was_seen(int code)
+{
+	for (size_t i = 0; i < codes_seen_count; i++)
+		if (codes_seen[i] == code)
+			return true;
+	return false;
+}
+
 /* ------------------------------------------------------------------ */
 /* the driver                                                          */
 
@@ -171,6 +192,7 @@ static void map_after_failure(struct ctx *c, int ret)
 		fprintf(stderr, "\n%s: unexpected code %d (%s)\n", c->fc->name,
 			ret, pmemset_errormsg());
 	CU_ASSERT(known);
+	code_seen(ret);
 	/* the part is still the caller's and nothing else changed */
 	CU_ASSERT(c->part == c->part_before);
 	CU_ASSERT(ut_desc_eq(c->desc, SENTINEL));
@@ -238,6 +260,16 @@ MAP_CASE(part_map_full_extending_reservation_fails_cleanly, "full extend",
 	 PMEMSET_E_CANNOT_COALESCE_PARTS)
 MAP_CASE(part_map_opportunistic_fails_cleanly, "opportunistic",
 	 PMEMSET_COALESCING_OPPORTUNISTIC, false, 1, true, 0)
+
+static void part_map_failures_reach_each_documented_code(void)
+{
+	codes_seen_count = 0;
+	part_map_first_of_set_fails_cleanly();
+	/* internal allocation, libpmem2 config allocation, pmem2_map_new */
+	CU_ASSERT(was_seen(-ENOMEM));
+	CU_ASSERT(was_seen(PMEMSET_E_CANNOT_ALLOCATE_INTERNAL_STRUCTURE));
+	CU_ASSERT(was_seen(PMEMSET_E_INVALID_PMEM2_MAP));
+}
 
 static void temporary_setup(struct ctx *c)
 {
@@ -608,6 +640,8 @@ static CU_TestInfo tests[] = {
 	 part_map_full_extending_reservation_fails_cleanly},
 	{"part_map_opportunistic_fails_cleanly",
 	 part_map_opportunistic_fails_cleanly},
+	{"part_map_failures_reach_each_documented_code",
+	 part_map_failures_reach_each_documented_code},
 	{"part_map_growing_temporary_file_fails_cleanly",
 	 part_map_growing_temporary_file_fails_cleanly},
 	{"remove_range_split_fails_cleanly", remove_range_split_fails_cleanly},
