@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "util.h"
 
@@ -206,6 +207,40 @@ static void many_separate_reservations_each_flushed_once(void)
 	pmemset_source_delete(&src);
 }
 
+/*
+ * Huge sparse parts: this library keeps at most three 17 GiB parts in one
+ * internal reservation, so seven of them span at least three reservations
+ * (where the reference walk looped forever). Whatever the layout, every
+ * part must be flushed exactly once. Skipped under valgrind, whose address
+ * space is smaller.
+ */
+static void parts_in_three_or_more_reservations_each_flushed_once(void)
+{
+	if (getenv("UT_UNDER_VALGRIND"))
+		return;
+	const size_t huge = (size_t)17 << 30;
+	char path[PATH_MAX];
+	ut_file_create_sparse(ut_path(path, "huge"), huge);
+	struct pmemset_source *src = ut_source_file(path);
+	struct pmemset *set = ut_set_new(NULL, NULL, NULL);
+	for (int i = 0; i < 7; i++)
+		ut_map_ok(set, src, 0, huge);
+	struct pmemset_part_descriptor d[7];
+	UT_ASSERT_EQ_FATAL(ut_list_maps(set, d, 7), 7);
+	const char *r[7][2];
+	for (int i = 0; i < 7; i++) {
+		r[i][0] = d[i].addr;
+		r[i][1] = (char *)d[i].addr + d[i].size;
+		/* touch one page so the flush has something to write */
+		*(char *)d[i].addr = (char)i;
+	}
+	char *lo = d[0].addr;
+	expect_calls(set, lo, (size_t)((char *)d[6].addr + huge - lo), r, 7);
+	pmemset_delete(&set);
+	pmemset_source_delete(&src);
+	unlink(path);
+}
+
 static void gaps_between_part_maps_skipped(void)
 {
 	char path[PATH_MAX];
@@ -308,6 +343,8 @@ static CU_TestInfo tests[] = {
 	 eight_coalesced_parts_without_reservation},
 	{"many_separate_reservations_each_flushed_once",
 	 many_separate_reservations_each_flushed_once},
+	{"parts_in_three_or_more_reservations_each_flushed_once",
+	 parts_in_three_or_more_reservations_each_flushed_once},
 	{"gaps_between_part_maps_skipped", gaps_between_part_maps_skipped},
 	{"deep_flush_leaves_no_reference", deep_flush_leaves_no_reference},
 	{"first_failure_stops_walk_with_deep_flush_fail",
