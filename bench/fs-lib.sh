@@ -217,3 +217,55 @@ measure_fio() {
 	record "$system" "$rw" 4096 p50_us \
 		"$(jq ".jobs[0].$side.clat_ns.percentile[\"50.000000\"] / 1000" "$json")"
 }
+
+# one line of rss.csv per FUSE daemon: "when,system,VmRSS,RssAnon,RssFile,RssShmem"
+record_rss() {
+	local when=$1 system
+	for system in $systems; do
+		[ -n "${fs_pid[$system]:-}" ] || continue
+		awk -v when="$when" -v s="$system" '
+			/^(VmRSS|RssAnon|RssFile|RssShmem):/ { v[$1] = $2 }
+			END { printf "%s,%s,%s,%s,%s,%s\n", when, s, v["VmRSS:"],
+				v["RssAnon:"], v["RssFile:"], v["RssShmem:"] }' \
+			"/proc/${fs_pid[$system]}/status" >>"$rss_csv"
+	done
+}
+
+# bytes the daemon says it moved, from its status file (pmemsetfs only)
+bytes_moved() {
+	awk -F': ' '/^bytes_(read|written):/ { sum += $2 }
+		END { printf "%.1f GiB", sum / 1073741824 }' "${fs_mnt[$1]}/.pmemset/status" 2>/dev/null
+}
+
+# BENCH_PERF=1: a call-graph profile of daemon $1 while one workload runs
+# ($2: seq_read, seq_write or hot_read, 1 MiB blocks); the report goes to
+# $out/perf-SYSTEM-WORKLOAD.txt
+profile_daemon() {
+	local system=$1 workload=$2 pid=${fs_pid[$1]} data perf_pid
+	local file="${fs_dir[$1]}/seq" report="$out/perf-$1-$2.txt"
+	data="$work/perf-$system-$workload.data"
+	[ "$workload" = hot_read ] && file="${fs_dir[$system]}/hot" &&
+		dd if="$file" of=/dev/null bs=1M status=none
+	[ "$workload" = seq_read ] && drop_caches
+	perf record -q -g -p "$pid" -o "$data" 2>/dev/null &
+	perf_pid=$!
+	sleep 0.5 # let perf attach before the workload starts
+	local i
+	for ((i = 0; i < 3; i++)); do
+		case $workload in
+		seq_write)
+			dd if=/dev/zero of="$file" bs=1M count=$((seq_bytes / 1048576)) \
+				conv=notrunc,fsync status=none
+			;;
+		*) dd if="$file" of=/dev/null bs=1M status=none ;;
+		esac
+	done
+	kill -INT "$perf_pid"
+	wait "$perf_pid" 2>/dev/null || true
+	{
+		echo "# perf record -g -p <$system daemon> during 3x dd bs=1M $workload"
+		perf report -i "$data" --no-children --sort comm,dso,symbol --stdio 2>/dev/null |
+			grep -E '^ +[0-9]+\.[0-9]+%' | head -n 30
+	} >"$report"
+	bench_log "profile of $system during $workload: $report"
+}
