@@ -70,7 +70,7 @@ note "one map file spanning the three parts"
 assert_eq 0 "$(ls "$MNT/.pmemset/maps" | tr '\n' ' ' | sed 's/ $//')" \
 	"ls .pmemset/maps"
 for p in x y z; do
-	assert_eq 0 "$(getfattr --only-values -n user.pmemset.map "$MNT/$p")" \
+	assert_eq 0 "$(getfattr --absolute-names --only-values -n user.pmemset.map "$MNT/$p")" \
 		"map index of part $p"
 done
 map_matches_model

@@ -31,6 +31,8 @@ MNT=$T/mnt
 mkdir -p "$SRC" "$MODEL" "$MNT"
 DAEMON_PID=
 WATCHDOG_PID=
+# Commands (strings, eval'ed) that cleanup runs after unmounting.
+CLEANUP_CMDS=()
 # Sanitizer reports of the daemon (and of our helpers) land in these files,
 # one per process, also when the daemon runs detached from our stderr.
 export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}log_path=$T/sanitizer"
@@ -120,6 +122,9 @@ cleanup()
 	done
 	for p in $DAEMON_PID $(daemons_for "$T/"); do
 		wait_until 10 not_running "$p" || kill -9 "$p" 2>/dev/null
+	done
+	for c in "${CLEANUP_CMDS[@]}"; do
+		eval "$c"
 	done
 	if compgen -G "$T/sanitizer*" >/dev/null; then
 		echo "FAIL: $TEST_NAME: sanitizer report:" >&2

@@ -8,7 +8,18 @@
 
 [ "$(basename "$DAEMON")" = pmemsetfs ] ||
 	fail "the daemon must be named pmemsetfs for mount.fuse3, is $DAEMON"
-export PATH="$(dirname "$DAEMON"):$PATH"
+# mount(8) runs mount.fuse3 without PATH, so its /bin/sh searches its own
+# default path, which starts with /usr/local/sbin: the daemon under test is
+# linked there for the duration of the test (an installed copy elsewhere is
+# shadowed, one in /usr/local/sbin itself is left alone and we skip).
+link=/usr/local/sbin/pmemsetfs
+if [ -e "$link" ] && [ ! -L "$link" ]; then
+	echo "SKIP: $link is a real file; not replacing it" >&2
+	exit 77
+fi
+mkdir -p /usr/local/sbin
+ln -sfn "$DAEMON" "$link"
+CLEANUP_CMDS+=('[ "$(readlink "$link")" = "$DAEMON" ] && rm -f "$link"')
 
 make_source one.img $((2 * MiB))
 cat >"$T/set" <<SET

@@ -62,21 +62,21 @@ $(cat "$T/err")"
 
 check_case "unknown directive" "" "unknown.*frobnicate|frobnicate.*unknown" \
 	"" "frobnicate 12"
-check_case "bad size" bad "size|length" \
-	"" "part bad $SRC/ok.img length=12Q"
-check_case "missing file" bad "no such file|not exist|missing" \
-	"" "part bad $SRC/missing.img length=1M"
-check_case "unaligned length" bad "align" \
-	"" "part bad $SRC/ok.img length=1000"
-check_case "part past the end of its file" bad "end|past|beyond|exceed" \
-	"" "part bad $SRC/ok.img offset=1M length=2M"
+check_case "bad size" victim "size|length" \
+	"" "part victim $SRC/ok.img length=12Q"
+check_case "missing file" victim "no such file|not exist|missing" \
+	"" "part victim $SRC/missing.img length=1M"
+check_case "unaligned length" victim "align|not a multiple" \
+	"" "part victim $SRC/ok.img length=1000"
+check_case "part past the end of its file" victim "end|past|beyond|exceed" \
+	"" "part victim $SRC/ok.img offset=1M length=2M"
 check_case "duplicate name" fresh "duplicate|exists|already" \
 	"" "part fresh $SRC/ok.img length=1M"
-check_case "reservation too small" bad "reservation|fit" \
-	"reservation 1M" "part bad $SRC/ok.img length=1M"
-check_case "coalescing refused" bad "coalesc" \
+check_case "reservation too small" victim "reservation|fit" \
+	"reservation 1M" "part victim $SRC/ok.img length=1M"
+check_case "coalescing refused" victim "coalesc" \
 	"reservation 1M
-coalescing full" "part bad $SRC/ok.img length=1M"
+coalescing full" "part victim $SRC/ok.img length=1M"
 # byte granularity is not available on a regular file: the first part fails
 check_case "granularity not available" fresh "granularity" \
-	"granularity byte" "part bad $SRC/ok.img length=1M" "part fresh "
+	"granularity byte" "part victim $SRC/ok.img length=1M" "part fresh "
