@@ -100,13 +100,22 @@ static void node_release(struct part_map_index *index, struct index_node *n)
 	index->spare_count++;
 }
 
-/* how many keys of n are <= key (branch-free; keys are sorted) */
+/*
+ * How many keys of n are <= key: a branch-free binary search (keys are
+ * sorted), which touches two or three of a node's four key cache lines.
+ */
 static int key_rank(const struct index_node *n, uintptr_t key)
 {
-	int rank = 0;
-	for (int i = 0; i < n->count; i++)
-		rank += n->keys[i] <= key;
-	return rank;
+	if (n->count == 0)
+		return 0;
+	const uintptr_t *base = n->keys;
+	int len = n->count;
+	while (len > 1) {
+		int half = len / 2;
+		base = base[half] <= key ? base + half : base;
+		len -= half;
+	}
+	return (int)(base - n->keys) + (*base <= key);
 }
 
 static uintptr_t node_min(const struct index_node *n)
