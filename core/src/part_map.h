@@ -26,7 +26,13 @@ struct part_mapping {
 struct pmemset_part_map {
 	/* what a lookup by address reads and changes, first */
 	char *addr;
-	size_t size;
+	/*
+	 * Atomic because pmemset_descriptor_part_map reads it without the
+	 * lock while a concurrent pmemset_part_map may append a part to this
+	 * very part map (coalescing grows it; nothing else changes a part map
+	 * that is referenced).
+	 */
+	_Atomic size_t size;
 	atomic_int refcount;
 	struct pmem2_vm_reservation *reservation;
 	struct arena *arena; /* NULL inside the configured reservation */
