@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # A part file and its map file never show each other stale bytes, even with
-# the kernel page cache in use: read both (so the cache holds them), write
-# through one, read the other -- both ways, several times, in a coalesced
-# map where the part sits at an offset inside the map.
+# the kernel page cache in use (-o cache=page): read both (so the cache holds
+# them), write through one, read the other -- both ways, and through an mmap
+# of the part, several times, in a coalesced map where the part sits at an
+# offset inside the map. The same without the page cache (cache=direct).
 . "$(dirname "$0")/lib.sh"
 
 make_source x.img $((1 * MiB))
@@ -13,7 +14,6 @@ coalescing full
 part x $SRC/x.img
 part y $SRC/y.img
 SET
-mount_set "$T/set"
 map=$MNT/.pmemset/maps/0
 
 both_match()
@@ -24,29 +24,37 @@ both_match()
 	assert_cmp_region "$map" 0 "$MiB" "$MODEL/x.img" 0
 }
 
-for round in 1 2 3; do
-	note "round $round: map file -> part file"
-	both_match
-	make_data "$T/data" 20000
-	off=$((RANDOM * 30))
-	dd_write "$map" $((MiB + off)) "$T/data"
-	model_write y.img "$off" "$T/data"
-	both_match
+for cache in page direct; do
+	note "cache=$cache"
+	mount_set "$T/set" -o cache=$cache
+	shown=$([ $cache = page ] && echo page_cache || echo direct_io)
+	grep -qx "cache: $shown" "$MNT/.pmemset/status" ||
+		fail "status does not say cache $cache: $(cat "$MNT/.pmemset/status")"
+	for round in 1 2 3; do
+		note "round $round: map file -> part file"
+		both_match
+		make_data "$T/data" 20000
+		off=$((RANDOM * 30))
+		dd_write "$map" $((MiB + off)) "$T/data"
+		model_write y.img "$off" "$T/data"
+		both_match
 
-	note "round $round: part file -> map file"
-	make_data "$T/data" 20000
-	off=$((RANDOM * 30))
-	dd_write "$MNT/y" "$off" "$T/data"
-	model_write y.img "$off" "$T/data"
-	both_match
+		note "round $round: part file -> map file"
+		make_data "$T/data" 20000
+		off=$((RANDOM * 30))
+		dd_write "$MNT/y" "$off" "$T/data"
+		model_write y.img "$off" "$T/data"
+		both_match
 
-	note "round $round: mmap of the part -> map file"
-	make_data "$T/data" 4096
-	off=$((RANDOM * 8))
-	"$HELPERS/mmap_writer" "$MNT/x" "$off" "$T/data" ||
-		fail "mmap_writer into x failed"
-	model_write x.img "$off" "$T/data"
-	both_match
+		[ $cache = page ] || continue
+		note "round $round: mmap of the part -> map file"
+		make_data "$T/data" 4096
+		off=$((RANDOM * 8))
+		"$HELPERS/mmap_writer" "$MNT/x" "$off" "$T/data" ||
+			fail "mmap_writer into x failed"
+		model_write x.img "$off" "$T/data"
+		both_match
+	done
+	unmount_set
+	assert_sources_match_model
 done
-unmount_set
-assert_sources_match_model

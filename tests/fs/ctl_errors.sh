@@ -35,19 +35,32 @@ expect()
 	ctl_expect "$1" "$3"
 	snapshot >"$T/after"
 	diff "$T/before" "$T/after" >&2 || fail "'$3' changed the set"
-	grep -iE -- "$2" "$MNT/.pmemset/status" >/dev/null ||
-		fail "'$3': status does not show /$2/ as last error:
-$(cat "$MNT/.pmemset/status")"
+	last=$(grep '^last_error: ' "$MNT/.pmemset/status") ||
+		fail "'$3': no last_error line in status"
+	grep -qF -- "$3" <<<"$last" ||
+		fail "'$3': last_error does not name the command: $last"
+	grep -qiE -- "$2" <<<"${last#*"$3"}" ||
+		fail "'$3': last_error does not give the reason /$2/: $last"
+	echo "    $last"
 }
 
-expect EINVAL "frobnicate" "frobnicate a b c"
-expect EINVAL "part" "part"
+expect EINVAL "unknown|command" "frobnicate a b c"
+expect EINVAL "usage|path|missing|argument" "part n"
+expect EINVAL "relative|absolute" "part n spare.img length=4K"
 expect EINVAL "size|length" "part n $SRC/spare.img length=12Q"
 expect EINVAL "coalesc" "coalescing sometimes"
-expect ENOENT "missing.img" "part n $SRC/missing.img length=4K"
-expect ENOENT "nosuch" "unmap nosuch"
+expect ENOENT "no such file|missing|not exist|cannot open" "part n $SRC/missing.img length=4K"
+expect ENOENT "no part|not found|unknown|no such" "unmap nosuch"
 expect EEXIST "exist|duplicate|already" "part a $SRC/spare.img length=4K"
 expect ENOSPC "reservation|fit|space" "part n $SRC/spare.img length=1M"
+expect EINVAL "usage|name|missing" "unmap"
+expect ENOENT "map|no such|not found" "remove-range 7 0 4096"
+expect EINVAL "size|length|offset|usage" "remove-range 0 x 4096"
+
+note "two commands in one write -> EINVAL, neither runs"
+ctl_expect EINVAL $'unmap a\nunmap b'
+snapshot >"$T/after"
+diff "$T/before" "$T/after" >&2 || fail "a two-line write changed the set"
 
 note "EBUSY while the part is open"
 exec 3<"$MNT/a"

@@ -57,3 +57,23 @@ part_matches_model a one.img 0 "$MiB"
 
 unmount_set
 assert_sources_match_model
+
+note "coalescing full from ctl: the next part joins the last map"
+make_source three.img $((1 * MiB))
+cat >"$T/set" <<SET
+reservation 4M
+coalescing none
+part a $SRC/one.img
+SET
+mount_set "$T/set"
+ctl "coalescing full"
+grep -qx "coalescing: full" "$MNT/.pmemset/status" ||
+	fail "status does not show coalescing full"
+ctl "part d $SRC/three.img"
+assert_eq "0" "$(ls_line "$MNT/.pmemset/maps")" "maps after a coalesced part"
+assert_size "$MNT/.pmemset/maps/0" $((2 * MiB))
+assert_cmp_region "$MNT/.pmemset/maps/0" "$MiB" "$MiB" "$MODEL/three.img"
+part_matches_model a one.img 0 "$MiB"
+part_matches_model d three.img 0 "$MiB"
+unmount_set
+assert_sources_match_model

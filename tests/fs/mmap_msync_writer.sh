@@ -12,7 +12,7 @@ SET
 
 for persist in write fsync; do
 	note "persist=$persist"
-	mount_set "$T/set" -o persist=$persist
+	mount_set "$T/set" -o persist=$persist,cache=page
 	for spec in "0 4096" "5000 100" "$((MiB - 8192)) 8192" "300000 200000"; do
 		set -- $spec
 		make_data "$T/data" "$2"
