@@ -4,7 +4,8 @@
  * two files into one set, write to each with pmemset_memcpy, persist, and
  * read the bytes back from the files.
  *
- * usage: pmemset_example [DIRECTORY]   (default: a fresh mktemp directory)
+ * usage: pmemset_example [DIRECTORY]
+ * Without DIRECTORY it works in a fresh mktemp directory and removes it.
  */
 #include <libpmemset.h>
 #include <stdio.h>
@@ -105,6 +106,13 @@ int main(int argc, char *argv[])
 		} else {
 			printf("%s holds \"%s\"\n", paths[i], messages[i]);
 		}
+	}
+	if (argc <= 1) {
+		/* a directory of our own making is not left behind */
+		for (int i = 0; i < 2; i++)
+			unlink(paths[i]);
+		rmdir(dir);
+		printf("removed %s\n", dir);
 	}
 	return status;
 }
