@@ -3,7 +3,8 @@
 # part at an offset, a file part made with create+truncate, and a temporary
 # part. Each appears in ls at once with its size, reads its source region
 # (zeros for the new ones), takes writes that reach the source, and gets its
-# own map file.
+# own map file; no stale directory entry or size hides a change. Then
+# `coalescing full` makes the next part grow the last map.
 . "$(dirname "$0")/lib.sh"
 
 make_source one.img $((1 * MiB))
@@ -18,6 +19,8 @@ assert_eq "a" "$(ls_line "$MNT")" "ls before"
 assert_eq "0" "$(ls_line "$MNT/.pmemset/maps")" "maps before"
 
 note "map a file part at an offset"
+# look b up first, so a stale negative entry would hide it afterwards
+[ -e "$MNT/b" ] && fail "$MNT/b exists before it is mapped"
 ctl "part b $SRC/two.img offset=1M length=2M"
 assert_eq "a b" "$(ls_line "$MNT")" "ls after mapping b"
 part_matches_model b two.img "$MiB" $((2 * MiB))
@@ -66,6 +69,7 @@ coalescing none
 part a $SRC/one.img
 SET
 mount_set "$T/set"
+assert_size "$MNT/.pmemset/maps/0" "$MiB"
 ctl "coalescing full"
 grep -qx "coalescing: full" "$MNT/.pmemset/status" ||
 	fail "status does not show coalescing full"
