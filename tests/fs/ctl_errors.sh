@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Each failing ctl command fails its write with the issue's errno (EINVAL
 # syntax, ENOENT missing source or name, EEXIST duplicate name, ENOSPC full
-# reservation, EBUSY part in use), leaves the set as it was (same files,
-# maps, sizes and bytes, no source file created) and its reason is readable
-# as the last error in .pmemset/status.
+# reservation or refused full coalescing, EBUSY part in use), leaves the set
+# as it was (same files, maps, sizes and bytes, no source file created) and
+# its reason is readable as the last error in .pmemset/status.
 . "$(dirname "$0")/lib.sh"
 
 make_source one.img $((1 * MiB))
@@ -68,5 +68,27 @@ expect EBUSY "busy|in use|open" "unmap a"
 exec 3<&-
 ctl "unmap a"
 assert_eq "b" "$(ls_line "$MNT")" "ls after unmap a once closed"
+unmount_set
+assert_sources_match_model
+
+note "coalescing full refused -> ENOSPC, though none would fit the part"
+make_source c.img $((1 * MiB))
+cat >"$T/set" <<SET
+reservation 3M
+coalescing none
+part a $SRC/one.img
+part b $SRC/two.img
+part c $SRC/c.img
+SET
+mount_set "$T/set"
+ctl "unmap a"
+ctl "coalescing full"
+snapshot >"$T/before"
+# the last map created (c) ends at the reservation's end: nothing can follow
+expect ENOSPC "coalesc" "part d $SRC/spare.img length=1M"
+ctl "coalescing none"
+ctl "part d $SRC/spare.img length=1M"
+assert_eq "b c d" "$(ls_line "$MNT")" "ls after mapping d without coalescing"
+part_matches_model d spare.img 0 "$MiB"
 unmount_set
 assert_sources_match_model
