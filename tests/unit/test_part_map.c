@@ -255,18 +255,24 @@ static void byte_granularity_on_regular_file_is_invalid_pmem2_map(void)
 	char path[PATH_MAX];
 	ut_file_create_sparse(ut_path(path, "byte_gran"), 64 * KIB);
 	struct pmemset_source *src = ut_source_file(path);
-	struct pmemset_config *cfg = NULL;
-	UT_ASSERT_EQ_FATAL(pmemset_config_new(&cfg), 0);
-	pmemset_config_set_required_store_granularity(cfg,
-						      PMEM2_GRANULARITY_BYTE);
-	struct pmemset *set = NULL;
-	UT_ASSERT_EQ_FATAL(pmemset_new(&set, cfg), 0);
-	pmemset_config_delete(&cfg);
-	expect_map_failure(set, src, 0, 64 * KIB, PMEMSET_E_INVALID_PMEM2_MAP);
-	enum pmem2_granularity g;
-	UT_ASSERT_EQ(pmemset_get_store_granularity(set, &g),
-		     PMEMSET_E_NO_PART_MAPPED);
-	pmemset_delete(&set);
+	/* a regular file offers PAGE only: finer requirements fail */
+	const enum pmem2_granularity finer[] = {PMEM2_GRANULARITY_BYTE,
+						PMEM2_GRANULARITY_CACHE_LINE};
+	for (int i = 0; i < 2; i++) {
+		struct pmemset_config *cfg = NULL;
+		UT_ASSERT_EQ_FATAL(pmemset_config_new(&cfg), 0);
+		pmemset_config_set_required_store_granularity(cfg, finer[i]);
+		struct pmemset *set = NULL;
+		UT_ASSERT_EQ_FATAL(pmemset_new(&set, cfg), 0);
+		pmemset_config_delete(&cfg);
+		expect_map_failure(set, src, 0, 64 * KIB,
+				   PMEMSET_E_INVALID_PMEM2_MAP);
+		enum pmem2_granularity g;
+		UT_ASSERT_EQ(pmemset_get_store_granularity(set, &g),
+			     PMEMSET_E_NO_PART_MAPPED);
+		UT_ASSERT_EQ(ut_count_maps(set), 0);
+		pmemset_delete(&set);
+	}
 	pmemset_source_delete(&src);
 }
 

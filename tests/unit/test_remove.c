@@ -499,6 +499,60 @@ static void split_and_trim_without_reservation(void)
 	pmemset_source_delete(&src);
 }
 
+static void remove_without_reservation_leaves_adjacent_maps_untouched(void)
+{
+	char path[PATH_MAX];
+	ut_file_create(ut_path(path, "adjacent"), 3 * SLOT, SEED);
+	struct pmemset_source *src = ut_source_file(path);
+	struct pmemset *set = ut_set_new(NULL, NULL, NULL);
+	struct pmemset_part_descriptor d[3];
+	for (size_t i = 0; i < 3; i++)
+		d[i] = ut_map_ok(set, src, i * SLOT, SLOT);
+	/* exactly the middle map, by range, then the first by handle */
+	UT_ASSERT_EQ(pmemset_remove_range(set, d[1].addr, SLOT), 0);
+	CU_ASSERT(ut_range_unreadable(d[1].addr, SLOT));
+	CU_ASSERT(ut_mem_has_pattern(d[0].addr, 0, SLOT, SEED));
+	CU_ASSERT(ut_mem_has_pattern(d[2].addr, 2 * SLOT, SLOT, SEED));
+	struct pmemset_part_map *pm = NULL;
+	UT_ASSERT_EQ(pmemset_part_map_by_address(set, &pm, d[0].addr), 0);
+	UT_ASSERT_EQ(pmemset_remove_part_map(set, &pm), 0);
+	CU_ASSERT(ut_range_unreadable(d[0].addr, SLOT));
+	CU_ASSERT(ut_mem_has_pattern(d[2].addr, 2 * SLOT, SLOT, SEED));
+	struct pmemset_part_descriptor left[3];
+	UT_ASSERT_EQ_FATAL(ut_list_maps(set, left, 3), 1);
+	CU_ASSERT(ut_desc_eq(left[0], d[2]));
+	pmemset_delete(&set);
+	CU_ASSERT(ut_range_unreadable(d[2].addr, SLOT));
+	pmemset_source_delete(&src);
+}
+
+static void delete_after_split_unmaps_both_halves(void)
+{
+	for (int use_rsv = 0; use_rsv < 2; use_rsv++) {
+		char path[PATH_MAX];
+		ut_file_create(ut_path(path, "delete_split"), 3 * SLOT, SEED);
+		struct pmemset_source *src = ut_source_file(path);
+		struct pmem2_vm_reservation *rsv =
+			use_rsv ? ut_reservation_new(3 * SLOT) : NULL;
+		struct pmemset *set = ut_set_new(rsv, NULL, NULL);
+		pmemset_set_contiguous_part_coalescing(set,
+						       PMEMSET_COALESCING_FULL);
+		struct pmemset_part_descriptor d;
+		for (size_t i = 0; i < 3; i++)
+			d = ut_map_ok(set, src, i * SLOT, SLOT);
+		UT_ASSERT_EQ_FATAL(d.size, 3 * SLOT);
+		UT_ASSERT_EQ(pmemset_remove_range(set, ut_add(d.addr, SLOT), 1),
+			     0);
+		UT_ASSERT_EQ(ut_count_maps(set), 2);
+		/* the two halves share one reservation: delete frees both */
+		UT_ASSERT_EQ(pmemset_delete(&set), 0);
+		CU_ASSERT(ut_range_unreadable(d.addr, 3 * SLOT));
+		if (rsv)
+			UT_ASSERT_EQ(pmem2_vm_reservation_delete(&rsv), 0);
+		pmemset_source_delete(&src);
+	}
+}
+
 static CU_TestInfo tests[] = {
 	{"remove_lower_of_two_part_maps_keeps_higher",
 	 remove_lower_of_two_part_maps_keeps_higher},
@@ -536,6 +590,10 @@ static CU_TestInfo tests[] = {
 	 remove_range_touching_nothing_or_empty_is_noop},
 	{"bytes_around_removed_range_intact",
 	 bytes_around_removed_range_intact},
+	{"remove_without_reservation_leaves_adjacent_maps_untouched",
+	 remove_without_reservation_leaves_adjacent_maps_untouched},
+	{"delete_after_split_unmaps_both_halves",
+	 delete_after_split_unmaps_both_halves},
 	{"split_and_trim_without_reservation",
 	 split_and_trim_without_reservation},
 	CU_TEST_INFO_NULL,

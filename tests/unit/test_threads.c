@@ -245,6 +245,57 @@ static void threads_map_lookup_remove_in_reservation(void)
 	run_threads(PMEMSET_COALESCING_NONE, true, iterations(300));
 }
 
+struct ref_shared {
+	struct pmemset *set;
+	char *addr;
+	size_t size;
+	unsigned rounds;
+	atomic_int errors;
+};
+
+/* takes and drops references to one part map as fast as it can */
+static void *reference_main(void *arg)
+{
+	struct ref_shared *sh = arg;
+	for (unsigned i = 0; i < sh->rounds; i++) {
+		struct pmemset_part_map *a = NULL, *b = NULL;
+		if (pmemset_part_map_by_address(sh->set, &a,
+						sh->addr + i % sh->size))
+			atomic_fetch_add(&sh->errors, 1);
+		pmemset_first_part_map(sh->set, &b);
+		if (!a || a != b)
+			atomic_fetch_add(&sh->errors, 1);
+		pmemset_part_map_drop(&a);
+		pmemset_part_map_drop(&b);
+	}
+	return NULL;
+}
+
+static void reference_counts_balance_under_contention(void)
+{
+	char path[PATH_MAX];
+	ut_file_create_sparse(ut_path(path, "refcount"), SLOT);
+	struct ref_shared sh = {0};
+	struct pmemset_source *src = ut_source_file(path);
+	sh.set = ut_set_new(NULL, NULL, NULL);
+	struct pmemset_part_descriptor d = ut_map_ok(sh.set, src, 0, SLOT);
+	sh.addr = d.addr;
+	sh.size = d.size;
+	sh.rounds = iterations(1000) * 10;
+	pthread_t threads[WORKERS];
+	for (int i = 0; i < WORKERS; i++)
+		CU_ASSERT_FATAL(pthread_create(&threads[i], NULL,
+					       reference_main, &sh) == 0);
+	for (int i = 0; i < WORKERS; i++)
+		pthread_join(threads[i], NULL);
+	UT_ASSERT_EQ(atomic_load(&sh.errors), 0);
+	/* a single lost update would leave a count and refuse this */
+	UT_ASSERT_EQ(pmemset_remove_range(sh.set, d.addr, d.size), 0);
+	UT_ASSERT_EQ(ut_count_maps(sh.set), 0);
+	pmemset_delete(&sh.set);
+	pmemset_source_delete(&src);
+}
+
 static CU_TestInfo tests[] = {
 	{"threads_map_lookup_remove_without_coalescing",
 	 threads_map_lookup_remove_without_coalescing},
@@ -252,6 +303,8 @@ static CU_TestInfo tests[] = {
 	 threads_map_lookup_remove_with_opportunistic_coalescing},
 	{"threads_map_lookup_remove_in_reservation",
 	 threads_map_lookup_remove_in_reservation},
+	{"reference_counts_balance_under_contention",
+	 reference_counts_balance_under_contention},
 	CU_TEST_INFO_NULL,
 };
 
