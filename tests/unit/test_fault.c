@@ -268,6 +268,9 @@ static void part_map_failures_reach_each_documented_code(void)
 	CU_ASSERT(was_seen(-ENOMEM));
 	CU_ASSERT(was_seen(PMEMSET_E_CANNOT_ALLOCATE_INTERNAL_STRUCTURE));
 	CU_ASSERT(was_seen(PMEMSET_E_INVALID_PMEM2_MAP));
+	/* the libpmem2 config setters for offset and granularity */
+	CU_ASSERT(was_seen(PMEMSET_E_INVALID_OFFSET_VALUE));
+	CU_ASSERT(was_seen(PMEMSET_E_GRANULARITY_NOT_SUPPORTED));
 }
 
 static void temporary_setup(struct ctx *c)

@@ -6,10 +6,12 @@
  * re-validation done by pmemset_part_new; and source lifetime rules.
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -360,6 +362,79 @@ static void source_shared_by_two_sets(void)
 	pmemset_source_delete(&src);
 }
 
+/* the one descriptor of this process open under dir, or -1 */
+static int fd_under(const char *dir)
+{
+	DIR *d = opendir("/proc/self/fd");
+	CU_ASSERT_FATAL(d != NULL);
+	int found = -1;
+	struct dirent *e;
+	while ((e = readdir(d)) != NULL) {
+		char link[PATH_MAX], target[PATH_MAX];
+		snprintf(link, sizeof(link), "/proc/self/fd/%s", e->d_name);
+		ssize_t n = readlink(link, target, sizeof(target) - 1);
+		if (n <= 0)
+			continue;
+		target[n] = '\0';
+		if (strncmp(target, dir, strlen(dir)) == 0 &&
+		    target[strlen(dir)] == '/')
+			found = atoi(e->d_name);
+	}
+	closedir(d);
+	return found;
+}
+
+static void temporary_file_is_private_and_unlinked(void)
+{
+	char dir[PATH_MAX];
+	ut_path(dir, "private_tmp");
+	CU_ASSERT_FATAL(mkdir(dir, 0755) == 0);
+	struct pmemset_source *src = NULL;
+	UT_ASSERT_EQ_FATAL(pmemset_source_from_temporary(&src, dir), 0);
+	int fd = fd_under(dir);
+	CU_ASSERT_FATAL(fd >= 0);
+	struct stat st;
+	CU_ASSERT_FATAL(fstat(fd, &st) == 0);
+	UT_ASSERT_EQ(st.st_mode & 0777, 0600);
+	UT_ASSERT_EQ(st.st_nlink, 0); /* no name in the directory */
+	UT_ASSERT_EQ(st.st_size, 0);
+	CU_ASSERT(S_ISREG(st.st_mode));
+	pmemset_source_delete(&src);
+	CU_ASSERT(rmdir(dir) == 0); /* nothing was left in it */
+}
+
+static void stat_failures_other_than_enoent_are_negated_errno(void)
+{
+	char file[PATH_MAX], below[PATH_MAX];
+	ut_file_create_sparse(ut_path(file, "plain_file"), 4 * KIB);
+	ut_path(below, "plain_file/below");
+	struct pmemset_source *src = NOT_NULL_SOURCE;
+	UT_ASSERT_EQ(pmemset_source_from_file(&src, below), -ENOTDIR);
+	CU_ASSERT_PTR_NULL(src);
+	src = NOT_NULL_SOURCE;
+	UT_ASSERT_EQ(pmemset_source_from_temporary(&src, below), -ENOTDIR);
+	CU_ASSERT_PTR_NULL(src);
+}
+
+static void part_new_reports_other_stat_failures(void)
+{
+	char dir[PATH_MAX], path[PATH_MAX];
+	ut_path(dir, "replaced_dir");
+	CU_ASSERT_FATAL(mkdir(dir, 0755) == 0);
+	ut_path(path, "replaced_dir/file");
+	ut_file_create_sparse(path, 64 * KIB);
+	struct pmemset_source *src = ut_source_file(path);
+	/* the directory becomes a plain file: stat(path) says ENOTDIR */
+	CU_ASSERT_FATAL(unlink(path) == 0 && rmdir(dir) == 0);
+	ut_file_create_sparse(dir, 4 * KIB);
+	struct pmemset *set = ut_set_new(NULL, NULL, NULL);
+	struct pmemset_part *part = (struct pmemset_part *)0x1;
+	UT_ASSERT_EQ(pmemset_part_new(&part, set, src, 0, 64 * KIB), -ENOTDIR);
+	CU_ASSERT_PTR_NULL(part);
+	pmemset_delete(&set);
+	pmemset_source_delete(&src);
+}
+
 static CU_TestInfo tests[] = {
 	{"source_from_null_pmem2_fails", source_from_null_pmem2_fails},
 	{"source_from_pmem2_keeps_caller_ownership",
@@ -388,6 +463,12 @@ static CU_TestInfo tests[] = {
 	{"invalid_create_flags_rejected", invalid_create_flags_rejected},
 	{"temporary_source_is_unnamed_and_vanishes_on_delete",
 	 temporary_source_is_unnamed_and_vanishes_on_delete},
+	{"temporary_file_is_private_and_unlinked",
+	 temporary_file_is_private_and_unlinked},
+	{"stat_failures_other_than_enoent_are_negated_errno",
+	 stat_failures_other_than_enoent_are_negated_errno},
+	{"part_new_reports_other_stat_failures",
+	 part_new_reports_other_stat_failures},
 	{"temporary_source_in_bad_directory_fails",
 	 temporary_source_in_bad_directory_fails},
 	{"part_new_revalidates_path_source", part_new_revalidates_path_source},
