@@ -44,6 +44,7 @@ struct verify_options {
 struct writer_log {
 	uint64_t logged;   /* W lines: writes 0..logged-1 returned */
 	ssize_t *returned; /* bytes each logged write returned */
+	uint64_t *offset;  /* where the writer says it wrote */
 	uint64_t fsynced;  /* highest F count */
 	bool ended;	   /* E line: no write was in flight */
 	uint64_t allocated;
@@ -130,11 +131,12 @@ static void read_log(const char *path, struct writer_log *log)
 		die(path);
 	memset(log, 0, sizeof(*log));
 	char kind;
-	uint64_t a;
+	uint64_t a, offset;
 	ssize_t n;
 	char line[128];
 	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "W %" SCNu64 " %zd", &a, &n) == 2 &&
+		if (sscanf(line, "W %" SCNu64 " %" SCNu64 " %zd", &a, &offset,
+			   &n) == 3 &&
 		    line[0] == 'W') {
 			if (a != log->logged) {
 				fprintf(stderr,
@@ -148,9 +150,13 @@ static void read_log(const char *path, struct writer_log *log)
 				log->returned = realloc(
 					log->returned,
 					log->allocated * sizeof(ssize_t));
-				if (!log->returned)
+				log->offset = realloc(log->offset,
+						      log->allocated *
+							      sizeof(uint64_t));
+				if (!log->returned || !log->offset)
 					die("realloc");
 			}
+			log->offset[log->logged] = offset;
 			log->returned[log->logged++] = n;
 		} else if (sscanf(line, "%c %" SCNu64, &kind, &a) == 2 &&
 			   kind == 'F') {
@@ -224,6 +230,22 @@ int main(int argc, char **argv)
 		fprintf(stderr, "acked_verify: fsync covers unlogged writes\n");
 		return 1;
 	}
+	/* the log and the plan must agree, or we would check the wrong bytes */
+	for (uint64_t i = 0; i < log.logged; i++) {
+		struct planned_write w =
+			plan_write(o.seed, i, size, o.max_length);
+		if (w.offset != log.offset[i] || log.returned[i] < 0 ||
+		    (size_t)log.returned[i] > w.length) {
+			fprintf(stderr,
+				"acked_verify: write %" PRIu64
+				" logged at %" PRIu64
+				" (%zd bytes), planned at %" PRIu64
+				" (%zu bytes): wrong seed or size?\n",
+				i, log.offset[i], log.returned[i], w.offset,
+				w.length);
+			return 1;
+		}
+	}
 	/* every acknowledged write, in order, over the old bytes */
 	for (uint64_t i = 0; i < acked; i++) {
 		struct planned_write w =
@@ -290,5 +312,6 @@ int main(int argc, char **argv)
 	free(actual);
 	free(expected);
 	free(log.returned);
+	free(log.offset);
 	return 0;
 }

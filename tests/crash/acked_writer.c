@@ -3,7 +3,8 @@
  * acked_writer.c -- writes the seeded plan of acked_plan.h into a part file
  * of a mounted pmemsetfs and records in a log what the daemon acknowledged:
  *
- *   W <index> <bytes>   pwrite number <index> returned <bytes>
+ *   W <index> <offset> <bytes>  pwrite number <index> at <offset> returned
+ *                               <bytes>
  *   F <count>           an fsync returned: writes 0..count-1 are covered
  *   E <count>           the writer finished: nothing was in flight
  *
@@ -159,7 +160,8 @@ int main(int argc, char **argv)
 			ret = stop_on_error("pwrite", i);
 			goto out;
 		}
-		log_record(log_fd, "W %" PRIu64 " %zd\n", i, n);
+		log_record(log_fd, "W %" PRIu64 " %" PRIu64 " %zd\n", i,
+			   w.offset, n);
 		if ((size_t)n != w.length) {
 			/* a request cut by the daemon's death: the next write
 			 * would fail anyway */

@@ -12,7 +12,8 @@
  *                MAPFILE PART...
  *   PARTs are the part files in the order the map file spans them.
  *   -o writes the final shadow to a file (to compare the sources later),
- *   -M adds reads through mmap of the part and map files.
+ *   -M adds reads and writes (with msync) through mmap of the part files
+ *   (they need the page cache: -o cache=page).
  * Exit: 0 all verified, 1 mismatch or failed operation, 2 bad usage.
  */
 #define _GNU_SOURCE
@@ -295,24 +296,50 @@ static void do_reopen(struct fsx *f, struct view *v)
 	f->count.reopens++;
 }
 
-/* Reads a page range through a shared mapping of the view. */
-static void do_mmap_read(struct fsx *f, struct view *v)
+/*
+ * Reads or writes a random range through a shared mapping of a part file
+ * (map files are direct I/O, which cannot be mapped). A write is followed by
+ * msync(MS_SYNC), after which every other view must show it.
+ */
+static void do_mmap(struct fsx *f)
 {
+	struct view *v =
+		&f->views[f->nviews > 1 ? 1 + rng_below(f, f->nviews - 1) : 0];
+	bool write = rng_below(f, 2);
 	uint64_t pages = v->size / (uint64_t)f->page_size;
 	uint64_t first = rng_below(f, pages);
 	uint64_t count =
 		1 + rng_below(f, pages - first < 16 ? pages - first : 16);
-	size_t len = (size_t)(count * (uint64_t)f->page_size);
-	off_t off = (off_t)(first * (uint64_t)f->page_size);
-	fsx_oplog_add(&f->log, f->count.ops, "mmap-read", v->path,
-		      (uint64_t)off, len);
-	void *addr = mmap(NULL, len, PROT_READ, MAP_SHARED, v->fd, off);
-	fsx_oplog_result(&f->log, addr == MAP_FAILED ? -errno : 0);
-	if (addr == MAP_FAILED)
+	size_t map_len = (size_t)(count * (uint64_t)f->page_size);
+	off_t map_off = (off_t)(first * (uint64_t)f->page_size);
+	/* the bytes touched: anywhere inside the mapped pages */
+	size_t len = 1 + (size_t)rng_below(f, map_len);
+	size_t skip = (size_t)rng_below(f, map_len - len + 1);
+	uint64_t off = (uint64_t)map_off + skip;
+	fsx_oplog_add(&f->log, f->count.ops, write ? "mmap-write" : "mmap-read",
+		      v->path, off, len);
+	int prot = PROT_READ | (write ? PROT_WRITE : 0);
+	char *addr = mmap(NULL, map_len, prot, MAP_SHARED, v->fd, map_off);
+	if (addr == MAP_FAILED) {
+		fsx_oplog_result(&f->log, -errno);
 		fail(f, "mmap %s: %s", v->path, strerror(errno));
-	memcpy(f->buf, addr, len);
-	munmap(addr, len);
-	check_bytes(f, v, (uint64_t)off, f->buf, len, "mmap read");
+	}
+	if (write) {
+		fill_random(f, len);
+		memcpy(addr + skip, f->buf, len);
+		if (msync(addr, map_len, MS_SYNC) != 0) {
+			fsx_oplog_result(&f->log, -errno);
+			fail(f, "msync %s: %s", v->path, strerror(errno));
+		}
+		memcpy(f->shadow + v->base + off, f->buf, len);
+		f->count.bytes_written += len;
+	} else {
+		memcpy(f->buf, addr + skip, len);
+	}
+	munmap(addr, map_len);
+	fsx_oplog_result(&f->log, (int64_t)len);
+	if (!write)
+		check_bytes(f, v, off, f->buf, len, "mmap read");
 	f->count.mmaps++;
 }
 
@@ -328,10 +355,10 @@ static void run_one(struct fsx *f)
 		do_sync(f, v);
 	else if (r < 88)
 		do_reopen(f, v);
-	else if (r < 96 || !f->use_mmap)
+	else if (r < 94 || !f->use_mmap)
 		do_edge(f, v);
 	else
-		do_mmap_read(f, v);
+		do_mmap(f);
 }
 
 /* Reads a whole view and compares it with the shadow. */
@@ -464,7 +491,8 @@ int main(int argc, char **argv)
 	       " operations verified: %" PRIu64 " reads (%" PRIu64
 	       " bytes), %" PRIu64 " writes (%" PRIu64 " bytes), %" PRIu64
 	       " fsyncs, %" PRIu64 " reopens, %" PRIu64 " end-of-file edge "
-	       "cases, %" PRIu64 " mmap reads; final contents of %d files "
+	       "cases, %" PRIu64
+	       " mmap reads or writes; final contents of %d files "
 	       "match the shadow\n",
 	       f.seed, ops, f.count.reads, f.count.bytes_read, f.count.writes,
 	       f.count.bytes_written, f.count.syncs, f.count.reopens,
