@@ -47,16 +47,15 @@ static int fail(char *err, size_t errlen, int code, const char *format, ...)
 
 void ctl_open(fuse_req_t req, struct fuse_file_info *fi)
 {
-	struct handle *h = calloc(1, sizeof(*h));
+	struct handle *h = handle_new(HANDLE_CTL);
 	if (h == NULL) {
 		fuse_reply_err(req, ENOMEM);
 		return;
 	}
-	h->kind = HANDLE_CTL;
 	fi->direct_io = 1; /* every write must reach us as written */
 	fi->fh = (uintptr_t)h;
 	if (fuse_reply_open(req, fi) != 0)
-		handle_free(h);
+		handle_put(req_ns(req), h);
 }
 
 /* The first busy part among parts[0..n), or NULL. */
@@ -177,11 +176,15 @@ static int cmd_remove_range(struct namespace *ns, char **words, int n,
 	if (index >= ns->nmaps)
 		return fail(err, errlen, -ENOENT, "no map %zu (there are %zu)",
 			    index, ns->nmaps);
+	/*
+	 * The range starts in map MAP and may run on past its end into the
+	 * maps at higher addresses: every part it touches is removed.
+	 */
 	struct map_view *m = ns->maps[index];
-	if (off >= m->size || len > m->size - off)
+	if (off >= m->size || (uintptr_t)m->addr + off > UINTPTR_MAX - len)
 		return fail(err, errlen, -EINVAL,
-			    "range %zu+%zu is outside map %zu (length %zu)",
-			    off, len, index, m->size);
+			    "offset %zu is outside map %zu (length %zu)", off,
+			    index, m->size);
 	return unmap_range_locked(ns, m->addr + off, len, err, errlen);
 }
 

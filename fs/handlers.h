@@ -24,6 +24,7 @@ struct handle {
 	char *text;
 	size_t text_len;
 	bool writable; /* opened for writing: persist on close (fsync mode) */
+	atomic_int refs;
 };
 
 static inline struct namespace *req_ns(fuse_req_t req)
@@ -69,7 +70,11 @@ size_t status_size_locked(struct namespace *ns);
 
 /* text handles (status, directory listings) */
 void text_read(fuse_req_t req, struct handle *h, size_t size, off_t off);
-void handle_free(struct handle *h);
+
+/* handle.c: a new handle holds one reference; the last put unpins it */
+struct handle *handle_new(enum handle_kind kind);
+void handle_hold(struct handle *h);
+void handle_put(struct namespace *ns, struct handle *h);
 
 /* xattr.c: user.pmemset.* on part files */
 void xattr_get(fuse_req_t req, fuse_ino_t ino, const char *name, size_t size);

@@ -8,6 +8,9 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -17,6 +20,44 @@
 #include "set_build.h"
 
 static struct namespace ns;
+
+/* mountinfo escapes blanks and backslashes as \ooo */
+static void unescape_octal(char *s)
+{
+	char *out = s;
+	for (; *s; s++) {
+		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '7' && s[2] &&
+		    s[3]) {
+			*out++ = (char)((s[1] - '0') * 64 + (s[2] - '0') * 8 +
+					(s[3] - '0'));
+			s += 3;
+		} else {
+			*out++ = *s;
+		}
+	}
+	*out = '\0';
+}
+
+/* Stacking a second mount on a mounted set would hide the first one. */
+static bool already_mounted(const char *path)
+{
+	char want[PATH_MAX], line[2 * PATH_MAX], point[PATH_MAX];
+	bool found = false;
+	if (realpath(path, want) == NULL)
+		return false;
+	FILE *f = fopen("/proc/self/mountinfo", "r");
+	if (f == NULL)
+		return false;
+	while (!found && fgets(line, sizeof(line), f) != NULL) {
+		/* ID PARENT MAJ:MIN ROOT MOUNTPOINT ... */
+		if (sscanf(line, "%*s %*s %*s %*s %4095s", point) != 1)
+			continue;
+		unescape_octal(point);
+		found = strcmp(point, want) == 0;
+	}
+	fclose(f);
+	return found;
+}
 
 static int check_mountpoint(const char *path)
 {
@@ -28,6 +69,11 @@ static int check_mountpoint(const char *path)
 	}
 	if (!S_ISDIR(st.st_mode)) {
 		fprintf(stderr, "pmemsetfs: mount point %s: not a directory\n",
+			path);
+		return -1;
+	}
+	if (already_mounted(path)) {
+		fprintf(stderr, "pmemsetfs: mount point %s: already mounted\n",
 			path);
 		return -1;
 	}
@@ -90,6 +136,12 @@ int main(int argc, char **argv)
 		fprintf(stderr, "pmemsetfs: %s:%s\n", o.setfile, err);
 		goto err_destroy_session;
 	}
+	/*
+	 * A shell starts `pmemsetfs -f ... &` with SIGINT ignored, and libfuse
+	 * only hooks signals left at their default: SIGINT must still unmount.
+	 */
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
 	if (fuse_set_signal_handlers(se) != 0)
 		goto err_destroy_session;
 	if (fuse_session_mount(se, o.cmdline.mountpoint) != 0)

@@ -65,26 +65,23 @@ static void invalidate_parts(struct namespace *ns, const char *addr, size_t len)
 void map_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
 	struct namespace *ns = req_ns(req);
-	struct handle *h = calloc(1, sizeof(*h));
+	struct handle *h = handle_new(HANDLE_MAP);
 	if (h == NULL) {
 		fuse_reply_err(req, ENOMEM);
 		return;
 	}
 	int ret = ns_map_open(ns, ino, &h->map);
 	if (ret) {
-		free(h);
+		handle_put(ns, h);
 		fuse_reply_err(req, -ret);
 		return;
 	}
-	h->kind = HANDLE_MAP;
 	h->writable = (fi->flags & O_ACCMODE) != O_RDONLY;
 	/* map files bypass the page cache: they alias the part files */
 	fi->direct_io = 1;
 	fi->fh = (uintptr_t)h;
-	if (fuse_reply_open(req, fi) != 0) {
-		ns_map_release(ns, h->map);
-		free(h);
-	}
+	if (fuse_reply_open(req, fi) != 0)
+		handle_put(ns, h);
 }
 
 void map_read(fuse_req_t req, struct handle *h, size_t size, off_t off)
@@ -131,7 +128,6 @@ void map_release(fuse_req_t req, struct handle *h)
 	if (ns->settings.persist == PERSIST_ON_FSYNC && h->writable &&
 	    atomic_exchange(&h->map->dirty, false))
 		persist_range(ns, h->map->addr, h->map->size);
-	ns_map_release(ns, h->map);
-	free(h);
+	handle_put(ns, h);
 	fuse_reply_err(req, 0);
 }

@@ -51,21 +51,24 @@ static void fs_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 		    struct fuse_file_info *fi)
 {
 	(void)ino;
+	struct namespace *ns = req_ns(req);
 	struct handle *h = fi_handle(fi);
+	handle_hold(h); /* the reply points into the handle's memory */
 	switch (h->kind) {
 	case HANDLE_PART:
 		part_read(req, h, size, off);
-		return;
+		break;
 	case HANDLE_MAP:
 		map_read(req, h, size, off);
-		return;
+		break;
 	case HANDLE_TEXT:
 		text_read(req, h, size, off);
-		return;
+		break;
 	case HANDLE_CTL:
 		fuse_reply_buf(req, NULL, 0);
-		return;
+		break;
 	}
+	handle_put(ns, h);
 }
 
 static void fs_write(fuse_req_t req, fuse_ino_t ino, const char *buf,
@@ -125,7 +128,7 @@ static void fs_release(fuse_req_t req, fuse_ino_t ino,
 	} else if (h->kind == HANDLE_MAP) {
 		map_release(req, h);
 	} else {
-		handle_free(h);
+		handle_put(req_ns(req), h);
 		fuse_reply_err(req, 0);
 	}
 }
@@ -134,14 +137,17 @@ static void fs_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 		       struct fuse_file_info *fi)
 {
 	(void)ino;
-	text_read(req, fi_handle(fi), size, off);
+	struct handle *h = fi_handle(fi);
+	handle_hold(h); /* the reply points into the listing */
+	text_read(req, h, size, off);
+	handle_put(req_ns(req), h);
 }
 
 static void fs_releasedir(fuse_req_t req, fuse_ino_t ino,
 			  struct fuse_file_info *fi)
 {
 	(void)ino;
-	handle_free(fi_handle(fi));
+	handle_put(req_ns(req), fi_handle(fi));
 	fuse_reply_err(req, 0);
 }
 

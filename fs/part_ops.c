@@ -14,27 +14,24 @@
 void part_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
 	struct namespace *ns = req_ns(req);
-	struct handle *h = calloc(1, sizeof(*h));
+	struct handle *h = handle_new(HANDLE_PART);
 	if (h == NULL) {
 		fuse_reply_err(req, ENOMEM);
 		return;
 	}
 	int ret = ns_part_open(ns, ino, &h->part);
 	if (ret) {
-		free(h);
+		handle_put(ns, h);
 		fuse_reply_err(req, -ret);
 		return;
 	}
-	h->kind = HANDLE_PART;
 	h->writable = (fi->flags & O_ACCMODE) != O_RDONLY;
 	/* O_TRUNC (atomic_o_trunc) is ignored: a part keeps its size */
 	fi->direct_io = ns->direct_io;
 	fi->keep_cache = !ns->direct_io;
 	fi->fh = (uintptr_t)h;
-	if (fuse_reply_open(req, fi) != 0) {
-		ns_part_release(ns, h->part);
-		free(h);
-	}
+	if (fuse_reply_open(req, fi) != 0)
+		handle_put(ns, h);
 }
 
 void part_read(fuse_req_t req, struct handle *h, size_t size, off_t off)
@@ -80,7 +77,6 @@ void part_release(fuse_req_t req, struct handle *h)
 	if (ns->settings.persist == PERSIST_ON_FSYNC && h->writable &&
 	    atomic_exchange(&h->part->dirty, false))
 		persist_range(ns, h->part->addr, h->part->length);
-	ns_part_release(ns, h->part);
-	free(h);
+	handle_put(ns, h);
 	fuse_reply_err(req, 0);
 }

@@ -59,6 +59,16 @@ int setfile_load(const char *path, struct set_spec *spec, char *err,
 		free(text);
 		return fail(err, errlen, -EIO, " cannot read");
 	}
+	const char *nul = memchr(text, '\0', textlen);
+	if (nul != NULL) {
+		unsigned line = 1;
+		for (const char *c = text; c < nul; c++)
+			line += *c == '\n';
+		free(text);
+		return fail(err, errlen, -EINVAL,
+			    "%u: NUL byte in the set file (not a text file?)",
+			    line);
+	}
 	int ret =
 		setfile_parse_text(text, dirname(resolved), spec, err, errlen);
 	free(text);
@@ -153,12 +163,23 @@ static int open_source(const struct part_spec *p, struct pmemset_source **src,
 		flags |= PMEMSET_SOURCE_FILE_CREATE_IF_NEEDED;
 	if (p->truncate)
 		flags |= PMEMSET_SOURCE_FILE_TRUNCATE_IF_NEEDED;
+	struct stat st;
+	bool missing = stat(p->path, &st) != 0 && errno == ENOENT;
+	if (!missing && S_ISDIR(st.st_mode))
+		return fail(err, errlen, -EISDIR, "part %s: %s is a directory",
+			    p->name, p->path);
+	const char *hint = "";
+	if (missing && !p->create)
+		hint = " (missing? add 'create')";
+	else if (!missing && S_ISCHR(st.st_mode))
+		hint = " (not a device-DAX device?)";
+	else if (!missing && !S_ISREG(st.st_mode))
+		hint = " (not a regular file)";
 	ret = pmemset_xsource_from_file(src, p->path, flags);
 	if (ret)
 		return fail(err, errlen, errno_of(ret),
 			    "part %s: cannot open %s%s: %s", p->name, p->path,
-			    p->create ? "" : " (missing? add 'create')",
-			    pmemset_errormsg());
+			    hint, pmemset_errormsg());
 	return 0;
 }
 

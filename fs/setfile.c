@@ -142,8 +142,14 @@ const char *setfile_persist_name(enum persist_mode p)
 bool setfile_valid_part_name(const char *name)
 {
 	/* names starting with '.' are kept for .pmemset and friends */
-	return name[0] != '\0' && name[0] != '.' && strchr(name, '/') == NULL &&
-	       strlen(name) <= 255;
+	if (name[0] == '\0' || name[0] == '.' || strlen(name) > 255)
+		return false;
+	for (const unsigned char *c = (const unsigned char *)name; *c; c++) {
+		/* control characters would garble ls and the status file */
+		if (*c == '/' || *c < 0x20 || *c == 0x7f)
+			return false;
+	}
+	return true;
 }
 
 /* Splits line (modified in place) into words; a '#' ends the line. */
@@ -176,19 +182,19 @@ static char *absolute_path(const char *path, const char *base_dir)
 }
 
 /* Reads "key=SIZE" into size when word starts with key=. */
-static int size_option(const char *word, const char *key, size_t *size,
-		       bool *found, char *err, size_t errlen)
+static int size_option(const char *name, const char *word, const char *key,
+		       size_t *size, bool *found, char *err, size_t errlen)
 {
 	size_t keylen = strlen(key);
 	if (strncmp(word, key, keylen) != 0 || word[keylen] != '=')
 		return 0;
 	if (*found)
-		return fail(err, errlen, "%s given twice", key);
+		return fail(err, errlen, "part %s: %s given twice", name, key);
 	if (setfile_parse_size(word + keylen + 1, size) != 0)
 		return fail(err, errlen,
-			    "bad size '%s' (want a number with "
+			    "part %s: bad size '%s' (want a number with "
 			    "an optional K, M, G or T suffix)",
-			    word + keylen + 1);
+			    name, word + keylen + 1);
 	*found = true;
 	return 1;
 }
@@ -203,9 +209,8 @@ static int parse_part_words(char **words, int n, const char *base_dir,
 			    "NAME temporary=DIR length=SIZE");
 	if (!setfile_valid_part_name(words[0]))
 		return fail(err, errlen,
-			    "part '%s': bad name (no '/', not "
-			    "starting with '.', at most 255 bytes)",
-			    words[0]);
+			    "part: bad name (no '/' or control characters, "
+			    "not starting with '.', at most 255 bytes)");
 	const char *where = words[1];
 	bool temporary = strncmp(where, "temporary=", 10) == 0;
 	if (temporary)
@@ -225,10 +230,10 @@ static int parse_part_words(char **words, int n, const char *base_dir,
 	bool has_offset = false;
 	for (int i = 2; i < n; i++) {
 		const char *w = words[i];
-		int r = size_option(w, "offset", &part->offset, &has_offset,
-				    err, errlen);
+		int r = size_option(words[0], w, "offset", &part->offset,
+				    &has_offset, err, errlen);
 		if (r == 0)
-			r = size_option(w, "length", &part->length,
+			r = size_option(words[0], w, "length", &part->length,
 					&part->has_length, err, errlen);
 		if (r < 0)
 			goto err_clear;
@@ -309,6 +314,9 @@ static int parse_setting(char **words, int n, struct set_settings *s, char *err,
 			 size_t errlen)
 {
 	const char *key = words[0];
+	if (strcmp(key, "reservation") != 0 && strcmp(key, "coalescing") != 0 &&
+	    strcmp(key, "granularity") != 0)
+		return fail(err, errlen, "unknown directive '%s'", key);
 	if (n != 2)
 		return fail(err, errlen, "%s takes exactly one value", key);
 	if (strcmp(key, "reservation") == 0) {
@@ -331,8 +339,6 @@ static int parse_setting(char **words, int n, struct set_settings *s, char *err,
 				    "page, cacheline or byte)",
 				    words[1]);
 		s->has_granularity = true;
-	} else {
-		return fail(err, errlen, "unknown directive '%s'", key);
 	}
 	return 0;
 }

@@ -96,17 +96,16 @@ void status_open(fuse_req_t req, struct fuse_file_info *fi)
 		fuse_reply_err(req, EACCES);
 		return;
 	}
-	struct handle *h = calloc(1, sizeof(*h));
+	struct handle *h = handle_new(HANDLE_TEXT);
 	if (h == NULL) {
 		fuse_reply_err(req, ENOMEM);
 		return;
 	}
-	h->kind = HANDLE_TEXT;
 	pthread_mutex_lock(&ns->lock);
 	h->text = status_text_locked(ns, &h->text_len);
 	pthread_mutex_unlock(&ns->lock);
 	if (h->text == NULL) {
-		free(h);
+		handle_put(ns, h);
 		fuse_reply_err(req, ENOMEM);
 		return;
 	}
@@ -114,7 +113,7 @@ void status_open(fuse_req_t req, struct fuse_file_info *fi)
 	fi->direct_io = 1;
 	fi->fh = (uintptr_t)h;
 	if (fuse_reply_open(req, fi) != 0)
-		handle_free(h);
+		handle_put(ns, h);
 }
 
 void text_read(fuse_req_t req, struct handle *h, size_t size, off_t off)
@@ -125,12 +124,4 @@ void text_read(fuse_req_t req, struct handle *h, size_t size, off_t off)
 	}
 	size_t left = h->text_len - (size_t)off;
 	fuse_reply_buf(req, h->text + off, size < left ? size : left);
-}
-
-void handle_free(struct handle *h)
-{
-	if (h == NULL)
-		return;
-	free(h->text);
-	free(h);
 }

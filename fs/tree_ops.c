@@ -230,15 +230,14 @@ void tree_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 		fuse_reply_err(req, ENOTDIR);
 		return;
 	}
-	struct handle *h = calloc(1, sizeof(*h));
+	struct handle *h = handle_new(HANDLE_TEXT);
 	if (h == NULL) {
 		fuse_reply_err(req, ENOMEM);
 		return;
 	}
-	h->kind = HANDLE_TEXT;
 	FILE *out = open_memstream(&h->text, &h->text_len);
 	if (out == NULL) {
-		free(h);
+		handle_put(ns, h);
 		fuse_reply_err(req, ENOMEM);
 		return;
 	}
@@ -247,7 +246,8 @@ void tree_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 	pthread_mutex_unlock(&ns->lock);
 	fclose(out);
 	fi->fh = (uintptr_t)h;
-	fuse_reply_open(req, fi);
+	if (fuse_reply_open(req, fi) != 0)
+		handle_put(ns, h);
 }
 
 void tree_statfs(fuse_req_t req, fuse_ino_t ino)

@@ -161,6 +161,12 @@ static void errors_name_their_line(void)
 	expect_error("part .pmemset /f\n", "1:", "bad name");
 	expect_error("part a/b /f\n", "1:", "bad name");
 	expect_error("part a\n", "1:", "usage: part");
+	expect_error("part victim /f length=12Q\n",
+		     "1:", "part victim: bad size");
+	expect_error("part victim /f bogus\n", "1:", "part victim:");
+	expect_error("part a /f\nparts b /g\n",
+		     "2:", "unknown directive 'parts'");
+	expect_error("part a\x01b /f\n", "1:", "bad name");
 	expect_error("# only a comment\n", " ", "no part directive");
 }
 
@@ -207,6 +213,9 @@ static void part_names_that_cannot_be_files_are_refused(void)
 	CU_ASSERT_FALSE(setfile_valid_part_name("."));
 	CU_ASSERT_FALSE(setfile_valid_part_name(".."));
 	CU_ASSERT_FALSE(setfile_valid_part_name("a/b"));
+	CU_ASSERT_FALSE(setfile_valid_part_name("a\x1b[2Jb"));
+	CU_ASSERT_FALSE(setfile_valid_part_name("tab\there"));
+	CU_ASSERT_TRUE(setfile_valid_part_name("caf\xc3\xa9")); /* UTF-8 */
 	char longname[300];
 	memset(longname, 'n', sizeof(longname) - 1);
 	longname[sizeof(longname) - 1] = '\0';
