@@ -47,6 +47,7 @@ static int fail(char *err, size_t errlen, int code, const char *format, ...)
 
 void ctl_open(fuse_req_t req, struct fuse_file_info *fi)
 {
+	struct namespace *ns = req_ns(req); /* the reply frees req */
 	struct handle *h = handle_new(HANDLE_CTL);
 	if (h == NULL) {
 		fuse_reply_err(req, ENOMEM);
@@ -55,7 +56,7 @@ void ctl_open(fuse_req_t req, struct fuse_file_info *fi)
 	fi->direct_io = 1; /* every write must reach us as written */
 	fi->fh = (uintptr_t)h;
 	if (fuse_reply_open(req, fi) != 0)
-		handle_put(req_ns(req), h);
+		handle_put(ns, h);
 }
 
 /* The first busy part among parts[0..n), or NULL. */

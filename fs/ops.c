@@ -137,10 +137,11 @@ static void fs_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 		       struct fuse_file_info *fi)
 {
 	(void)ino;
+	struct namespace *ns = req_ns(req); /* the reply frees req */
 	struct handle *h = fi_handle(fi);
 	handle_hold(h); /* the reply points into the listing */
 	text_read(req, h, size, off);
-	handle_put(req_ns(req), h);
+	handle_put(ns, h);
 }
 
 static void fs_releasedir(fuse_req_t req, fuse_ino_t ino,
