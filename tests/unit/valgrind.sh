@@ -8,6 +8,8 @@ shift
 status=0
 # lets suites skip what valgrind cannot run (huge address ranges)
 export UT_UNDER_VALGRIND=1
+# valgrind runs one thread at a time: keep the stress test short
+export UT_THREAD_ITERATIONS=${UT_THREAD_ITERATIONS:-20}
 for exe in "$@"; do
 	echo "== valgrind $(basename "$exe")"
 	if ! "$valgrind" --quiet --error-exitcode=1 --leak-check=full \
