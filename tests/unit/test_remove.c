@@ -317,6 +317,20 @@ static void remove_range_one_byte_splits_three_part_map(void)
 	fixture_close(&f);
 }
 
+static void split_keeps_anchor_on_lower_half(void)
+{
+	struct fixture f;
+	fixture_open(&f, "split_anchor", 4);
+	for (size_t i = 0; i < 3; i++)
+		map_slot(&f, i, PMEMSET_COALESCING_FULL);
+	UT_ASSERT_EQ(pmemset_remove_range(f.set, slot(&f, 1), SLOT), 0);
+	/* the anchor is still the original part map, now slot 0 only */
+	map_slot(&f, 1, PMEMSET_COALESCING_FULL);
+	const size_t after[][2] = {{0, 2}, {2, 3}};
+	assert_layout(&f, after, 2);
+	fixture_close(&f);
+}
+
 static void remove_range_parts_two_and_four_of_five(void)
 {
 	struct fixture f;
@@ -574,6 +588,7 @@ static CU_TestInfo tests[] = {
 	 remove_range_trims_two_coalesced_maps_to_one_part_each},
 	{"remove_range_one_byte_splits_three_part_map",
 	 remove_range_one_byte_splits_three_part_map},
+	{"split_keeps_anchor_on_lower_half", split_keeps_anchor_on_lower_half},
 	{"remove_range_parts_two_and_four_of_five",
 	 remove_range_parts_two_and_four_of_five},
 	{"remove_range_trims_front_inside_reservation",
