@@ -30,7 +30,7 @@ build_daemon() {
 	cmake --build "$build" --target pmemsetfs -j "$(nproc)" >/dev/null ||
 		bench_die "building pmemsetfs failed"
 	local daemon
-	daemon=$(find "$build" -type f -name pmemsetfs -perm -u+x | head -n 1)
+	daemon=$(find "$build" -type f -name pmemsetfs -perm -u+x -print -quit)
 	[ -n "$daemon" ] || bench_die "no pmemsetfs binary under $build"
 	echo "$daemon"
 }
@@ -264,8 +264,10 @@ profile_daemon() {
 	wait "$perf_pid" 2>/dev/null || true
 	{
 		echo "# perf record -g -p <$system daemon> during 3x dd bs=1M $workload"
-		perf report -i "$data" --no-children --sort comm,dso,symbol --stdio 2>/dev/null |
-			grep -E '^ +[0-9]+\.[0-9]+%' | head -n 30
+		# awk, not head: head would close the pipe early and, under
+		# pipefail, the SIGPIPE would end the whole benchmark
+		perf report -i "$data" --no-children --sort dso,symbol --stdio 2>/dev/null |
+			awk '/^ +[0-9]+\.[0-9]+%/ && ++n <= 30' || true
 	} >"$report"
 	bench_log "profile of $system during $workload: $report"
 }

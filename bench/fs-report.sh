@@ -129,13 +129,13 @@ plot_sweep() {
 	done
 	script="$out/plot.gp"
 	{
-		echo "set terminal pngcairo size 1200,520 font 'sans,10'"
+		echo "set terminal pngcairo size 1200,560 font 'sans,10'"
 		echo "set output '$out/throughput-vs-block-size.png'"
 		echo "set multiplot layout 1,2 title 'pmemsetfs benchmark: sequential throughput vs block size ($machine_line)'"
 		echo "set logscale x 2; set xrange [3:1400]; set grid"
 		echo "set xtics ('4K' 4, '8K' 8, '16K' 16, '32K' 32, '64K' 64, '128K' 128, '256K' 256, '512K' 512, '1M' 1024)"
 		echo "set xlabel 'block size (dd bs)'; set ylabel 'GB/s (median, bars: min-max)'"
-		echo "set key top left; set yrange [0:*]"
+		echo "set key below; set yrange [0:*]"
 		local index=0 panel title plots
 		for workload in seq_read seq_write; do
 			case $workload in

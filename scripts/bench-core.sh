@@ -19,4 +19,9 @@ cmake --build "$build" --target bench_core -j "$(nproc)" >/dev/null
 echo "machine: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores," \
 	"$(free -g | awk '/^Mem:/ {print $2}') GiB memory, kernel $(uname -r)"
 echo "libpmem2: $(dpkg-query -W -f='${Version}' libpmem2 2>/dev/null || echo unknown)"
-exec "$build/bench/bench_core" -d "${BENCH_DIR:-/dev/shm}" "$@"
+# bench_core names its files bench_core.PID.*; remove them even if it dies
+dir=${BENCH_DIR:-/dev/shm}
+"$build/bench/bench_core" -d "$dir" "$@" &
+pid=$!
+trap 'kill "$pid" 2>/dev/null; rm -f "$dir/bench_core.$pid".*' EXIT
+wait "$pid"

@@ -16,6 +16,8 @@
 #                          with 10 a default run takes ~8 minutes, with 5 ~5)
 #   BENCH_SYSTEMS="A_write A_fsync B C"   which systems to run
 #   BENCH_BLOCK_SIZES="4k 16k 64k 256k 1M"  dd block sizes for the sweep
+#   BENCH_A_OPTIONS=""     extra pmemsetfs options for both A mounts, e.g.
+#                          "-o cache=page" (printed with the results)
 #   BENCH_DIRECT=0         1: add iflag/oflag=direct where a system allows it
 #   BENCH_PERF=0           1: afterwards, profile each pmemsetfs daemon with
 #                          perf during 1 MiB read, overwrite and hot re-read
@@ -71,6 +73,7 @@ can_drop_caches=0
 [ -w /proc/sys/vm/drop_caches ] && can_drop_caches=1
 machine_line="$(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores, $(free -g | awk '/^Mem:/ {print $2}') GiB"
 started=$(date +%s)
+load_at_start=$(cut -d' ' -f1-3 /proc/loadavg)
 
 bench_log "building"
 mkdir -p "$work/passthrough"
@@ -92,8 +95,10 @@ EOF
 for system in $systems; do
 	case $system in
 	A_write | A_fsync)
+		# shellcheck disable=SC2086 # BENCH_A_OPTIONS is a list of words
 		start_fs "$system" "$work/mnt/$system" \
-			"$daemon" -f -o "persist=${system#A_}" "$work/bench.set" "$work/mnt/$system"
+			"$daemon" -f -o "persist=${system#A_}" ${BENCH_A_OPTIONS:-} \
+			"$work/bench.set" "$work/mnt/$system"
 		fs_dir[$system]=$work/mnt/$system
 		;;
 	B)
@@ -147,6 +152,8 @@ plot_sweep "$out/summary.csv" "$out"
 	echo "parts on tmpfs: seq $((seq_bytes / 1048576)) MiB, rand $((rand_bytes / 1048576)) MiB," \
 		"hot $((hot_bytes / 1048576)) MiB; $repeat repetitions, systems alternated in each;" \
 		"fio 4k psync 1 job ${fio_seconds}s"
+	echo "A: pmemsetfs -o persist=write|fsync ${BENCH_A_OPTIONS:+$BENCH_A_OPTIONS }(daemon defaults otherwise);" \
+		"B: passthrough_ll -o cache=never (libfuse $(pkg-config --modversion fuse3) example, its defaults otherwise)"
 	cold_note="page caches dropped before each cold sequential read"
 	[ "$can_drop_caches" = 1 ] || cold_note="page caches NOT dropped (not root)"
 	echo "reads: buffered, $cold_note; overwrites: dd conv=notrunc,fsync" \
@@ -174,5 +181,7 @@ plot_sweep "$out/summary.csv" "$out"
 		echo "    $system: $(awk -F, -v s="$system" '$2 == s { printf "%s ", $4 }' "$rss_csv")"
 	done
 	echo
+	echo "load average (1/5/15 min) at start: $load_at_start, at end: $(cut -d' ' -f1-3 /proc/loadavg)" \
+		"(on $(nproc) cores; other load makes the figures noisy)"
 	echo "elapsed: $(($(date +%s) - started)) s; results in $out"
 } | tee "$out/report.txt"
