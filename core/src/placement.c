@@ -43,6 +43,9 @@ struct arena {
 	struct arena *next;
 };
 
+/* after unmapping: new high-water mark; an empty arena goes (but the last) */
+static void arena_forget(struct pmemset *set, struct arena *arena);
+
 #define ARENA_MIN ((size_t)1 << 30)
 #define ARENA_MAX ((size_t)64 << 30)
 #define ARENA_PARTS 64
@@ -219,8 +222,10 @@ static int place_in_configured(struct pmemset *set, size_t size,
 	if (size == 0)
 		return set_error(PMEMSET_E_INVALID_PMEM2_MAP,
 				 "cannot map a part of length 0");
-	int ret = first_fit(rsv, 0, pmem2_vm_reservation_get_size(rsv), size,
-			    &found, &offset);
+	/* [0, reservation_full_below) is known to be taken: skip it */
+	int ret = first_fit(rsv, set->reservation_full_below,
+			    pmem2_vm_reservation_get_size(rsv), size, &found,
+			    &offset);
 	if (ret)
 		return ret;
 	if (!found)
@@ -339,7 +344,7 @@ static int place_in_arena(struct pmemset *set, size_t size,
 			   arena->base + offset, 1);
 	if (ret) {
 		if (placement->created_arena)
-			arena_release(set, arena);
+			arena_forget(set, arena);
 		return ret;
 	}
 	placement->part_map->arena = arena;
@@ -385,7 +390,20 @@ void placement_undo(struct pmemset *set, struct placement *placement)
 	}
 	part_map_free(placement->part_map);
 	if (placement->created_arena)
-		arena_release(set, arena);
+		arena_forget(set, arena);
+}
+
+void placement_release(struct pmemset *set, struct arena *arena,
+		       const char *lowest)
+{
+	if (arena != NULL) {
+		arena_forget(set, arena);
+		return;
+	}
+	char *base = pmem2_vm_reservation_get_address(set->config->reservation);
+	size_t offset = (size_t)(lowest - base);
+	if (offset < set->reservation_full_below)
+		set->reservation_full_below = offset;
 }
 
 int placement_commit(struct pmemset *set, struct placement *placement,
@@ -396,6 +414,8 @@ int placement_commit(struct pmemset *set, struct placement *placement,
 	size_t end = placement->offset + pmem2_map_get_size(map);
 	if (arena != NULL && end > arena->high_water)
 		arena->high_water = end;
+	if (arena == NULL && placement->offset == set->reservation_full_below)
+		set->reservation_full_below = end;
 	if (placement->appended)
 		return 0;
 	int ret = index_insert(set->index, placement->part_map);
@@ -405,10 +425,8 @@ int placement_commit(struct pmemset *set, struct placement *placement,
 	return 0;
 }
 
-void arena_release(struct pmemset *set, struct arena *arena)
+static void arena_forget(struct pmemset *set, struct arena *arena)
 {
-	if (arena == NULL)
-		return;
 	struct pmem2_map *last = NULL;
 	if (pmem2_vm_reservation_map_find_last(arena->reservation, &last) ==
 		    0 &&

@@ -36,11 +36,13 @@ int placement_commit(struct pmemset *set, struct placement *placement,
 		     struct pmem2_map *map);
 
 /*
- * Called after parts of an arena were unmapped: forgets their space, and
- * deletes the arena once it is empty unless it is the set's only one.
- * NULL (a configured reservation) is a no-op.
+ * Called after parts were unmapped, `lowest` being the lowest freed address:
+ * in an arena (arena != NULL) forgets their space and deletes the arena
+ * once it is empty unless it is the set's only one; in the configured
+ * reservation lets first fit look at the freed space again.
  */
-void arena_release(struct pmemset *set, struct arena *arena);
+void placement_release(struct pmemset *set, struct arena *arena,
+		       const char *lowest);
 
 /* deletes every (empty) arena of the set; for pmemset_delete */
 void arenas_delete_all(struct pmemset *set);

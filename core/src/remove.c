@@ -62,18 +62,20 @@ static int remove_whole(struct pmemset *set, struct pmemset_part_map *pmap)
 	event_fire(set, &ctx);
 
 	size_t done;
+	char *freed = pmap->addr;
 	ret = unmap_run(pmap, 0, pmap->mapping_count, &done);
 	if (ret) {
 		/* what is still mapped stays a part map of the set */
 		part_map_forget_mappings(pmap, 0, done);
 		index_insert(set->index, pmap);
 		set->anchor = old_anchor;
-		arena_release(set, pmap->arena);
+		if (done > 0)
+			placement_release(set, pmap->arena, freed);
 		return ret;
 	}
 	struct arena *arena = pmap->arena;
 	part_map_free(pmap);
-	arena_release(set, arena);
+	placement_release(set, arena, freed);
 	return 0;
 }
 
@@ -99,13 +101,13 @@ static int remove_run(struct pmemset *set, struct pmemset_part_map *pmap,
 	}
 
 	size_t done;
+	char *freed = pmap->mappings[first].addr;
 	ret = unmap_run(pmap, first, count, &done);
 	size_t hole_end = first + done;
 	if (done > 0 && first > 0 && hole_end < pmap->mapping_count) {
 		part_map_move_tail(pmap, hole_end, upper);
 		part_map_forget_mappings(pmap, first, done);
-		/* cannot fail: nodes are prepared, upper lies in pmap's range
-		 */
+		/* cannot fail: nodes are ready, upper is inside pmap's range */
 		index_insert(set->index, upper);
 		upper = NULL;
 	} else if (done > 0) {
@@ -115,7 +117,8 @@ static int remove_run(struct pmemset *set, struct pmemset_part_map *pmap,
 	}
 	if (upper != NULL)
 		part_map_free(upper);
-	arena_release(set, pmap->arena);
+	if (done > 0)
+		placement_release(set, pmap->arena, freed);
 	return ret;
 }
 

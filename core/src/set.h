@@ -34,7 +34,8 @@ struct pmemset {
 
 	atomic_int coalescing; /* enum pmemset_coalescing; a plain store */
 	struct pmemset_part_map *anchor;
-	struct arena *arenas; /* internal reservations (placement.c) */
+	struct arena *arenas;	       /* internal reservations (placement.c) */
+	size_t reservation_full_below; /* configured one: [0, this) is used */
 
 	/*
 	 * Filled once by the first successful mapping (under the write lock)
