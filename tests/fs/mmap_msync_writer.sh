@@ -2,7 +2,8 @@
 # A program maps a part file with MAP_SHARED, stores with plain memory
 # writes and calls msync: read(2) of the part shows the bytes at once, and
 # after unmount they are in the source file at part offset + offset, with
-# persist=write and with persist=fsync.
+# persist=write and with persist=fsync. While a mapping is live the part
+# cannot be removed (EBUSY), and the mapping keeps its bytes.
 . "$(dirname "$0")/lib.sh"
 
 make_source one.img $((3 * MiB))
@@ -24,3 +25,21 @@ for persist in write fsync; do
 	unmount_set
 	assert_sources_match_model
 done
+
+note "a live mapping keeps the part busy: rm fails with EBUSY until munmap"
+mount_set "$T/set" -o cache=page
+make_data "$T/data" 4096
+coproc HOLDER { "$HELPERS/mmap_writer" "$MNT/p" 8192 "$T/data" hold; }
+holder_pid=$HOLDER_PID
+holder_in=${HOLDER[1]}
+read -r -t 30 line <&"${HOLDER[0]}" || fail "mmap_writer did not start holding"
+assert_eq holding "$line" "mmap_writer's report"
+model_write one.img $((MiB + 8192)) "$T/data"
+probe_expect EBUSY unlink "$MNT/p"
+assert_eq p "$(ls_line "$MNT")" "ls after a refused rm"
+exec {holder_in}>&-
+wait "$holder_pid" || fail "mmap_writer (hold) failed"
+probe_expect "ok 0" unlink "$MNT/p"
+assert_eq "" "$(ls_line "$MNT")" "ls after rm"
+unmount_set
+assert_sources_match_model

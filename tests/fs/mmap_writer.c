@@ -5,11 +5,15 @@
  * second, fresh mapping. The shell test then checks the part file, and after
  * unmount the source file, byte by byte.
  *
- * usage: mmap_writer PARTFILE OFFSET DATAFILE
+ * usage: mmap_writer PARTFILE OFFSET DATAFILE [hold]
+ * With "hold" it then closes the file but keeps the read-back mapping,
+ * prints "holding" and waits for end of input on stdin, so the test can
+ * try to unmap the part meanwhile; then it checks the bytes once more.
  * Exit status 0 on success; 1 with a message naming the failing step.
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,9 +31,10 @@ static int fail(const char *step, const char *what)
 
 int main(int argc, char **argv)
 {
-	if (argc != 4) {
+	bool hold = argc == 5 && !strcmp(argv[4], "hold");
+	if (argc != 4 && !hold) {
 		fprintf(stderr,
-			"usage: mmap_writer PARTFILE OFFSET DATAFILE\n");
+			"usage: mmap_writer PARTFILE OFFSET DATAFILE [hold]\n");
 		return 2;
 	}
 	const char *part = argv[1];
@@ -75,9 +80,21 @@ int main(int argc, char **argv)
 				"differs from what was written\n");
 		return 1;
 	}
-	munmap(check, st.st_size);
 	if (close(fd) < 0)
 		return fail("close", part);
+	if (hold) {
+		/* only the mapping keeps the part file open now */
+		printf("holding\n");
+		fflush(stdout);
+		while (getchar() != EOF)
+			;
+		if (memcmp(check + offset, data, dst.st_size) != 0) {
+			fprintf(stderr, "mmap_writer: the held mapping changed "
+					"while it was held\n");
+			return 1;
+		}
+	}
+	munmap(check, st.st_size);
 	free(data);
 	return 0;
 }
