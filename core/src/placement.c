@@ -39,6 +39,8 @@ struct arena {
 	char *base;
 	size_t size;
 	size_t high_water; /* end offset of its highest mapping */
+	size_t full_below; /* [0, full_below) is all mapped */
+	size_t used;	   /* bytes mapped in it */
 	struct arena *prev;
 	struct arena *next;
 };
@@ -302,10 +304,17 @@ static int arena_find_slot(struct pmemset *set, size_t size,
 			return 0;
 		}
 	}
+	/*
+	 * Holes only in arenas at most half used: first fit then finds room
+	 * after few probes, and the address space stays within twice what
+	 * is mapped (plus one arena); fuller arenas are left to drain.
+	 */
 	for (struct arena *a = set->arenas; a != NULL; a = a->next) {
 		bool found;
-		int ret = first_fit(a->reservation, 0, a->high_water, size,
-				    &found, offset);
+		if (a->used > a->size / 2)
+			continue;
+		int ret = first_fit(a->reservation, a->full_below,
+				    a->high_water, size, &found, offset);
 		if (ret)
 			return ret;
 		if (found) {
@@ -394,9 +403,13 @@ void placement_undo(struct pmemset *set, struct placement *placement)
 }
 
 void placement_release(struct pmemset *set, struct arena *arena,
-		       const char *lowest)
+		       const char *lowest, size_t bytes)
 {
 	if (arena != NULL) {
+		arena->used -= bytes;
+		size_t offset = (size_t)(lowest - arena->base);
+		if (offset < arena->full_below)
+			arena->full_below = offset;
 		arena_forget(set, arena);
 		return;
 	}
@@ -414,6 +427,10 @@ int placement_commit(struct pmemset *set, struct placement *placement,
 	size_t end = placement->offset + pmem2_map_get_size(map);
 	if (arena != NULL && end > arena->high_water)
 		arena->high_water = end;
+	if (arena != NULL && placement->offset == arena->full_below)
+		arena->full_below = end;
+	if (arena != NULL)
+		arena->used += pmem2_map_get_size(map);
 	if (arena == NULL && placement->offset == set->reservation_full_below)
 		set->reservation_full_below = end;
 	if (placement->appended)
@@ -437,6 +454,7 @@ static void arena_forget(struct pmemset *set, struct arena *arena)
 		return;
 	}
 	arena->high_water = 0;
+	arena->full_below = 0;
 	/* keep one empty arena: deleting it leaks address space (above) */
 	if (set->arenas == arena && arena->next == NULL)
 		return;

@@ -36,13 +36,13 @@ int placement_commit(struct pmemset *set, struct placement *placement,
 		     struct pmem2_map *map);
 
 /*
- * Called after parts were unmapped, `lowest` being the lowest freed address:
+ * Called after `bytes` of parts were unmapped, from `lowest` upwards:
  * in an arena (arena != NULL) forgets their space and deletes the arena
  * once it is empty unless it is the set's only one; in the configured
  * reservation lets first fit look at the freed space again.
  */
 void placement_release(struct pmemset *set, struct arena *arena,
-		       const char *lowest);
+		       const char *lowest, size_t bytes);
 
 /* deletes every (empty) arena of the set; for pmemset_delete */
 void arenas_delete_all(struct pmemset *set);

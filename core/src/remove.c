@@ -35,6 +35,16 @@ static int unmap_run(struct pmemset_part_map *pmap, size_t first, size_t count,
 	return 0;
 }
 
+/* bytes of mappings [first, first+count) (they lie back to back) */
+static size_t run_bytes(const struct pmemset_part_map *pmap, size_t first,
+			size_t count)
+{
+	if (count == 0)
+		return 0;
+	const struct part_mapping *last = &pmap->mappings[first + count - 1];
+	return (size_t)(last->addr + last->size - pmap->mappings[first].addr);
+}
+
 /* spec 3.6: the anchor moves to the part map below, else the one above */
 static void anchor_move_from(struct pmemset *set, struct pmemset_part_map *pmap)
 {
@@ -66,16 +76,18 @@ static int remove_whole(struct pmemset *set, struct pmemset_part_map *pmap)
 	ret = unmap_run(pmap, 0, pmap->mapping_count, &done);
 	if (ret) {
 		/* what is still mapped stays a part map of the set */
+		size_t bytes = run_bytes(pmap, 0, done);
 		part_map_forget_mappings(pmap, 0, done);
 		index_insert(set->index, pmap);
 		set->anchor = old_anchor;
 		if (done > 0)
-			placement_release(set, pmap->arena, freed);
+			placement_release(set, pmap->arena, freed, bytes);
 		return ret;
 	}
 	struct arena *arena = pmap->arena;
+	size_t bytes = pmap->size;
 	part_map_free(pmap);
-	placement_release(set, arena, freed);
+	placement_release(set, arena, freed, bytes);
 	return 0;
 }
 
@@ -103,6 +115,7 @@ static int remove_run(struct pmemset *set, struct pmemset_part_map *pmap,
 	size_t done;
 	char *freed = pmap->mappings[first].addr;
 	ret = unmap_run(pmap, first, count, &done);
+	size_t bytes = run_bytes(pmap, first, done);
 	size_t hole_end = first + done;
 	if (done > 0 && first > 0 && hole_end < pmap->mapping_count) {
 		part_map_move_tail(pmap, hole_end, upper);
@@ -118,7 +131,7 @@ static int remove_run(struct pmemset *set, struct pmemset_part_map *pmap,
 	if (upper != NULL)
 		part_map_free(upper);
 	if (done > 0)
-		placement_release(set, pmap->arena, freed);
+		placement_release(set, pmap->arena, freed, bytes);
 	return ret;
 }
 
