@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# Stress test (issue 7): on a mounted set, four writer threads write and
+# verify seeded patterns in their own part files while a fifth thread maps
+# and unmaps parts through .pmemset/ctl, for STRESS_SECONDS (default 60).
+#   stress.sh PMEMSETFS FSPROBE_DIR STRESS_WRITERS_BINARY
+# Passes only if: the stress program's every read matched its shadow copy;
+# the daemon is alive and still serving afterwards; once every part is
+# unmapped through ctl, /proc/<daemon>/maps holds no mapping of any source
+# or temporary file and no more mappings than before the load (plus a small
+# allowance for threads and allocator arenas); and every source file holds
+# exactly the expected bytes, both with the set empty and after unmount.
+STRESS_SECONDS=${STRESS_SECONDS:-60}
+if ! [[ $STRESS_SECONDS =~ ^[0-9]+$ ]] || [ "$STRESS_SECONDS" -lt 1 ] ||
+	[ "$STRESS_SECONDS" -gt 3600 ]; then
+	echo "stress.sh: STRESS_SECONDS must be 1..3600, not '$STRESS_SECONDS'" >&2
+	exit 2
+fi
+TEST_DEADLINE=$((STRESS_SECONDS + 200))
+. "$(dirname "$0")/../fs/lib.sh" "$1" "$2"
+STRESS=$(realpath "$3")
+SEED=${STRESS_SEED:-$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}
+# New mappings the daemon may keep after the load for reasons unrelated to
+# parts: stacks of FUSE worker threads (libfuse keeps up to 10, a stack and
+# a guard each) and glibc malloc arenas (two each, up to 8 per core).
+MAPS_ALLOWANCE=${MAPS_ALLOWANCE:-64}
+
+mkdir -p "$T/tmp" "$T/expect"
+chmod 700 "$T/tmp"
+
+# Writer sources: 1 MiB of random bytes each; the parts take 256 or 512 KiB
+# of them, so bytes around each part must come out unchanged too.
+for w in 0 1 2 3; do
+	for x in a b; do
+		head -c $((1024 * 1024)) /dev/urandom >"$SRC/w$w$x"
+	done
+done
+make_source anchor 4096
+echo "part anchor $SRC/anchor" >"$T/set"
+
+# maps_of PID: the mapping lines of the daemon, addresses included.
+maps_of()
+{
+	cat "/proc/$1/maps"
+}
+
+# file_mappings PID: mappings of anything in this test's directory (the
+# source files, and temporary files, which show as $T/tmp/#INODE (deleted)).
+file_mappings()
+{
+	maps_of "$1" | awk -v t="$T/" 'index($0, t) { print }'
+}
+
+status_value()
+{
+	sed -n "s/^$1: //p" "$MNT/.pmemset/status"
+}
+
+mount_set "$T/set"
+note "daemon $DAEMON_PID mounted; emptying the set to take the baseline"
+ctl "unmap anchor"
+assert_eq 0 "$(status_value parts)" "parts in status after unmap anchor"
+assert_eq 0 "$(status_value maps)" "maps in status after unmap anchor"
+assert_eq ".pmemset" "$(ls -A "$MNT" | tr '\n' ' ' | sed 's/ $//')" \
+	"ls -A of the empty mount"
+assert_eq "" "$(file_mappings "$DAEMON_PID")" \
+	"mappings of test files after unmapping the only part"
+maps_of "$DAEMON_PID" >"$T/maps.before"
+before=$(wc -l <"$T/maps.before")
+note "baseline: $before mappings in /proc/$DAEMON_PID/maps, none of a test file"
+
+note "stress: ${STRESS_SECONDS}s, seed $SEED (STRESS_SEED=$SEED reproduces" \
+	"the random choices)"
+rc=0
+"$STRESS" "$MNT" "$SRC" "$T/tmp" "$T/expect" "$STRESS_SECONDS" "$SEED" || rc=$?
+assert_eq 0 "$rc" "exit status of the stress program (seed $SEED)"
+
+is_running "$DAEMON_PID" || fail "the daemon $DAEMON_PID died under the load"
+assert_eq 0 "$(status_value parts)" "parts in status after the final unmaps"
+assert_eq 0 "$(status_value maps)" "maps in status after the final unmaps"
+assert_eq ".pmemset" "$(ls -A "$MNT" | tr '\n' ' ' | sed 's/ $//')" \
+	"ls -A of the mount after the final unmaps"
+
+leaked=$(file_mappings "$DAEMON_PID")
+if [ -n "$leaked" ]; then
+	echo "$leaked" >&2
+	fail "the empty set still maps test files (above) in /proc/$DAEMON_PID/maps"
+fi
+maps_of "$DAEMON_PID" >"$T/maps.after"
+after=$(wc -l <"$T/maps.after")
+note "after the load and emptying: $after mappings (baseline $before," \
+	"allowance $MAPS_ALLOWANCE), none of a test file"
+if [ "$after" -gt $((before + MAPS_ALLOWANCE)) ]; then
+	echo "mappings that are new since the baseline:" >&2
+	awk '{ print $1, $2, $6 }' "$T/maps.before" | sort >"$T/m.b"
+	awk '{ print $1, $2, $6 }' "$T/maps.after" | sort >"$T/m.a"
+	comm -13 "$T/m.b" "$T/m.a" | head -n 40 >&2
+	fail "$after mappings after emptying the set, more than baseline" \
+		"$before + $MAPS_ALLOWANCE: a part map or reservation leaked"
+fi
+
+note "sources with the set empty"
+for f in "$T/expect"/*; do
+	assert_same "$SRC/$(basename "$f")" "$f"
+done
+
+note "the daemon still serves: map the anchor part again and read it"
+ctl "part anchor $SRC/anchor"
+part_matches_model anchor anchor 0 4096
+ctl "unmap anchor"
+
+unmount_set
+note "sources after unmount"
+for f in "$T/expect"/*; do
+	assert_same "$SRC/$(basename "$f")" "$f"
+done
+assert_same "$SRC/anchor" "$MODEL/anchor"
+note "checked $(ls "$T/expect" | wc -l) writer source files byte for byte"
