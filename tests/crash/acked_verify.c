@@ -212,6 +212,7 @@ int main(int argc, char **argv)
 {
 	struct verify_options o;
 	struct writer_log log;
+	int ret = 1;
 	parse_options(argc, argv, &o);
 	read_log(o.log_path, &log);
 
@@ -228,7 +229,7 @@ int main(int argc, char **argv)
 	uint64_t acked = o.fsync_mode ? log.fsynced : log.logged;
 	if (acked > log.logged) {
 		fprintf(stderr, "acked_verify: fsync covers unlogged writes\n");
-		return 1;
+		goto out;
 	}
 	/* the log and the plan must agree, or we would check the wrong bytes */
 	for (uint64_t i = 0; i < log.logged; i++) {
@@ -243,7 +244,7 @@ int main(int argc, char **argv)
 				" (%zu bytes): wrong seed or size?\n",
 				i, log.offset[i], log.returned[i], w.offset,
 				w.length);
-			return 1;
+			goto out;
 		}
 	}
 	/* every acknowledged write, in order, over the old bytes */
@@ -303,15 +304,17 @@ int main(int argc, char **argv)
 			" acknowledged)\n",
 			o.target_path, mismatches, o.seed,
 			o.fsync_mode ? "fsync" : "write", log.logged, acked);
-		return 1;
+		goto out;
 	}
 	printf("VERIFIED acked=%" PRIu64 " untouched=%" PRIu64
 	       " indeterminate=%" PRIu64 " writes=%" PRIu64 "\n",
 	       count_acked, count_untouched, count_unknown, acked);
+	ret = 0;
+out:
 	free(owner);
 	free(actual);
 	free(expected);
 	free(log.returned);
 	free(log.offset);
-	return 0;
+	return ret;
 }
