@@ -4,7 +4,8 @@
 # libpmemset against plain libpmem2 side by side in the same run and prints
 # medians and ratios. A benchmark, not a test: it asserts nothing about speed.
 # Arguments are passed to bench_core (-h lists them); BENCH_DIR sets where
-# the files go (default /dev/shm).
+# the files go (default /dev/shm); BENCH_NICE (e.g. -10, as root) runs it at
+# that niceness so that other load on the machine disturbs it less.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 build="$top/build-bench"
@@ -18,10 +19,11 @@ cmake --build "$build" --target bench_core -j "$(nproc)" >/dev/null
 
 echo "machine: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores," \
 	"$(free -g | awk '/^Mem:/ {print $2}') GiB memory, kernel $(uname -r)"
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg); niceness ${BENCH_NICE:-0}"
 echo "libpmem2: $(dpkg-query -W -f='${Version}' libpmem2 2>/dev/null || echo unknown)"
 # bench_core names its files bench_core.PID.*; remove them even if it dies
 dir=${BENCH_DIR:-/dev/shm}
-"$build/bench/bench_core" -d "$dir" "$@" &
+nice -n "${BENCH_NICE:-0}" "$build/bench/bench_core" -d "$dir" "$@" &
 pid=$!
 trap 'kill "$pid" 2>/dev/null; rm -f "$dir/bench_core.$pid".*' EXIT
 wait "$pid"

@@ -19,6 +19,8 @@
 #   BENCH_A_OPTIONS=""     extra pmemsetfs options for both A mounts, e.g.
 #                          "-o cache=page" (printed with the results)
 #   BENCH_DIRECT=0         1: add iflag/oflag=direct where a system allows it
+#   BENCH_NICE=0           e.g. -10: run everything (daemons, dd, fio) at that
+#                          niceness, to be less disturbed by other load (root)
 #   BENCH_PERF=0           1: afterwards, profile each pmemsetfs daemon with
 #                          perf during 1 MiB read, overwrite and hot re-read
 set -euo pipefail
@@ -69,6 +71,9 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
+if [ "${BENCH_NICE:-0}" != 0 ]; then
+	renice -n "$BENCH_NICE" -p $$ >/dev/null || bench_die "cannot renice to $BENCH_NICE"
+fi
 can_drop_caches=0
 [ -w /proc/sys/vm/drop_caches ] && can_drop_caches=1
 machine_line="$(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores, $(free -g | awk '/^Mem:/ {print $2}') GiB"
@@ -182,6 +187,6 @@ plot_sweep "$out/summary.csv" "$out"
 	done
 	echo
 	echo "load average (1/5/15 min) at start: $load_at_start, at end: $(cut -d' ' -f1-3 /proc/loadavg)" \
-		"(on $(nproc) cores; other load makes the figures noisy)"
+		"(on $(nproc) cores; other load makes the figures noisy); niceness $(ps -o ni= -p $$ | tr -d ' ')"
 	echo "elapsed: $(($(date +%s) - started)) s; results in $out"
 } | tee "$out/report.txt"
