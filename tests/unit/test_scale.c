@@ -3,8 +3,9 @@
  * test_scale.c -- a set of 10,000 part maps: map them, look every one up
  * by address, iterate them in order, remove them all; and 10,000 parts
  * coalesced into one part map inside a configured reservation, split into
- * 5,000 by removing every other part. Only correctness is asserted, never
- * time (speed belongs to the benchmark).
+ * 5,000 by removing every other part; and 200 map/remove cycles that must
+ * not leave address-space mappings behind. Only correctness is asserted,
+ * never time (speed belongs to the benchmark).
  */
 #include <errno.h>
 #include <limits.h>
@@ -210,10 +211,70 @@ static void ten_thousand_coalesced_parts_split_in_reservation(void)
 	UT_ASSERT_EQ(pmem2_vm_reservation_delete(&rsv), 0);
 }
 
+/* number of mappings (lines of /proc/self/maps) the process has */
+static size_t mapping_count(void)
+{
+	FILE *f = fopen("/proc/self/maps", "r");
+	CU_ASSERT_FATAL(f != NULL);
+	size_t lines = 0;
+	int c;
+	while ((c = fgetc(f)) != EOF)
+		lines += c == '\n';
+	fclose(f);
+	return lines;
+}
+
+/*
+ * Mapping and removing parts again and again must not leave address-space
+ * mappings behind (a long-running daemon would hit vm.max_map_count):
+ * after the first cycle has set up whatever the set keeps, the count of
+ * the process's mappings stays exactly the same.
+ */
+static void map_remove_cycles_leave_no_mappings_behind(void)
+{
+	const enum pmemset_coalescing modes[] = {
+		PMEMSET_COALESCING_NONE, PMEMSET_COALESCING_OPPORTUNISTIC,
+		PMEMSET_COALESCING_FULL};
+	char path[PATH_MAX];
+	ut_file_create_sparse(ut_path(path, "cycles"), 2 * 256 * KIB);
+	struct pmemset_source *src = ut_source_file(path);
+	for (size_t m = 0; m < 3; m++) {
+		struct pmemset *set = ut_set_new(NULL, NULL, NULL);
+		pmemset_set_contiguous_part_coalescing(set, modes[m]);
+		size_t settled = 0;
+		int failures = 0;
+		for (int cycle = 0; cycle < 200; cycle++) {
+			struct pmemset_part_descriptor a = {NULL, 0},
+						       b = {NULL, 0};
+			failures += ut_map(set, src, 0, 256 * KIB, &a) != 0;
+			failures +=
+				ut_map(set, src, 256 * KIB, 256 * KIB, &b) != 0;
+			/* both parts (coalesced or not) go in one call */
+			char *lo = a.addr < b.addr ? a.addr : b.addr;
+			char *hi_a = (char *)a.addr + a.size;
+			char *hi_b = (char *)b.addr + b.size;
+			char *hi = hi_a > hi_b ? hi_a : hi_b;
+			failures += pmemset_remove_range(
+					    set, lo, (size_t)(hi - lo)) != 0;
+			failures += ut_count_maps(set) != 0;
+			if (cycle == 0)
+				settled = mapping_count();
+		}
+		UT_ASSERT_EQ(failures, 0);
+		/* valgrind's own mappings come and go: only check natively */
+		if (!getenv("UT_UNDER_VALGRIND"))
+			UT_ASSERT_EQ(mapping_count(), settled);
+		pmemset_delete(&set);
+	}
+	pmemset_source_delete(&src);
+}
+
 static CU_TestInfo tests[] = {
 	{"ten_thousand_part_maps", ten_thousand_part_maps},
 	{"ten_thousand_coalesced_parts_split_in_reservation",
 	 ten_thousand_coalesced_parts_split_in_reservation},
+	{"map_remove_cycles_leave_no_mappings_behind",
+	 map_remove_cycles_leave_no_mappings_behind},
 	CU_TEST_INFO_NULL,
 };
 
