@@ -40,14 +40,16 @@ struct counters {
 	atomic_uint_fast64_t absent_opens;   /* ENOENT: part unmapped */
 	atomic_uint_fast64_t full_verifies;  /* whole part == shadow */
 	atomic_uint_fast64_t bytes_verified; /* by reads, all kinds */
+	atomic_uint_fast64_t long_holds;     /* part kept open > 2 s */
 	atomic_uint_fast64_t unmaps;	     /* writer parts, succeeded */
 	atomic_uint_fast64_t busy_unmaps;    /* EBUSY: part was open */
 	atomic_uint_fast64_t remaps;
-	atomic_uint_fast64_t scratch_maps; /* file-backed scratch parts */
-	atomic_uint_fast64_t temp_maps;	   /* temporary parts */
-	atomic_uint_fast64_t scratch_unmaps;
-	atomic_uint_fast64_t refused;	 /* commands that must fail, did */
-	atomic_uint_fast64_t coalescing; /* mode switches */
+	atomic_uint_fast64_t scratch_maps;   /* file-backed scratch parts */
+	atomic_uint_fast64_t temp_maps;	     /* temporary parts */
+	atomic_uint_fast64_t scratch_unmaps; /* by name or remove-range */
+	atomic_uint_fast64_t range_removals; /* of those, by remove-range */
+	atomic_uint_fast64_t refused;	     /* commands that must fail, did */
+	atomic_uint_fast64_t coalescing;     /* mode switches */
 };
 
 struct stress {

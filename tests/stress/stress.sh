@@ -6,9 +6,11 @@
 # Passes only if: the stress program's every read matched its shadow copy;
 # the daemon is alive and still serving afterwards; once every part is
 # unmapped through ctl, /proc/<daemon>/maps holds no mapping of any source
-# or temporary file and no more mappings than before the load (plus a small
-# allowance for threads and allocator arenas); and every source file holds
-# exactly the expected bytes, both with the set empty and after unmount.
+# or temporary file, no new PROT_NONE region that is not a thread's or a
+# heap's (a leaked reservation), and no more mappings than before the load
+# plus a small allowance for threads and allocator arenas; and every source
+# file holds exactly the expected bytes, with the set empty and after
+# unmount. STRESS_SEED repeats a run's random choices (not its timing).
 STRESS_SECONDS=${STRESS_SECONDS:-60}
 if ! [[ $STRESS_SECONDS =~ ^[0-9]+$ ]] || [ "$STRESS_SECONDS" -lt 1 ] ||
 	[ "$STRESS_SECONDS" -gt 3600 ]; then
@@ -87,13 +89,40 @@ if [ -n "$leaked" ]; then
 fi
 maps_of "$DAEMON_PID" >"$T/maps.after"
 after=$(wc -l <"$T/maps.after")
-note "after the load and emptying: $after mappings (baseline $before," \
-	"allowance $MAPS_ALLOWANCE), none of a test file"
+note "after the load and emptying: $after mappings (baseline $before)," \
+	"none of a test file"
+# An address-space reservation that outlived its parts is an anonymous
+# PROT_NONE (---p) mapping. Threads and malloc arenas make such mappings
+# too, but always right next to their own anonymous read-write memory (a
+# stack below its guard page, a heap before its unused rest). So every new
+# anonymous ---p mapping must touch an anonymous rw-p one.
+unexplained=$(awk '
+	NR == FNR { old[$1] = 1; next }
+	{
+		split($1, r, "-")
+		anon = NF == 5
+		if (anon && $2 == "rw-p") { rw_start[r[1]] = 1; rw_end[r[2]] = 1 }
+		if (anon && $2 == "---p" && !($1 in old)) guard[$1] = r[1] " " r[2]
+	}
+	END {
+		for (g in guard) {
+			split(guard[g], r, " ")
+			if (!(r[1] in rw_end) && !(r[2] in rw_start)) print g
+		}
+	}' "$T/maps.before" "$T/maps.after")
+if [ -n "$unexplained" ]; then
+	echo "$unexplained" >&2
+	fail "new PROT_NONE mappings (above) that belong to no thread or heap:" \
+		"a reservation outlived the parts"
+fi
+new_maps=$(awk 'NR == FNR { old[$1] = 1; next } !($1 in old)' \
+	"$T/maps.before" "$T/maps.after" | wc -l)
+note "$new_maps new mappings, all thread stacks or heap arenas (allowance" \
+	"$MAPS_ALLOWANCE)"
 if [ "$after" -gt $((before + MAPS_ALLOWANCE)) ]; then
 	echo "mappings that are new since the baseline:" >&2
-	awk '{ print $1, $2, $6 }' "$T/maps.before" | sort >"$T/m.b"
-	awk '{ print $1, $2, $6 }' "$T/maps.after" | sort >"$T/m.a"
-	comm -13 "$T/m.b" "$T/m.a" | head -n 40 >&2
+	awk 'NR == FNR { old[$1] = 1; next } !($1 in old)' \
+		"$T/maps.before" "$T/maps.after" | head -n 40 >&2
 	fail "$after mappings after emptying the set, more than baseline" \
 		"$before + $MAPS_ALLOWANCE: a part map or reservation leaked"
 fi

@@ -3,10 +3,11 @@
  * stress_mapper.c -- the thread that changes the set while the writers
  * run, only through .pmemset/ctl: it unmaps and maps back the writers'
  * parts (EBUSY is the one accepted failure: the writer had it open), maps
- * and unmaps file-backed scratch parts and temporary parts (checking that
- * their bytes reach the source on unmap, and that a new temporary part
- * reads as zeros), switches coalescing, and sends commands that must be
- * refused with an exact errno.
+ * and unmaps file-backed scratch parts and temporary parts, by name or by
+ * a remove-range inside them (checking that their bytes reach the source
+ * on unmap, that a new temporary part reads as zeros and that a range
+ * removal takes exactly its part), switches coalescing, and sends commands
+ * that must be refused with an exact errno.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -143,6 +144,108 @@ static void check_scratch_source(struct mapper *m, struct scratch *c)
 		atomic_fetch_add(&m->s->n.bytes_verified, STAMP_LEN);
 }
 
+/*
+ * Where part c lies: the index of its map file and its offset in it, read
+ * from .pmemset/status (stable: only this thread changes the set).
+ */
+static int locate_part(struct mapper *m, const struct scratch *c,
+		       unsigned long *map, unsigned long long *offset)
+{
+	char path[PATH_MAX + 32], line[PATH_MAX + 256], prefix[32];
+	unsigned long long part_addr = 0, map_addr = 0;
+	bool found_part = false, found_map = false;
+	snprintf(path, sizeof(path), "%s/.pmemset/status", m->s->mnt);
+	FILE *f = fopen(path, "r");
+	if (f == NULL)
+		return -1;
+	snprintf(prefix, sizeof(prefix), "part %s: ", c->name);
+	while (fgets(line, sizeof(line), f) != NULL) {
+		const char *at = strstr(line, " map=");
+		if (strncmp(line, prefix, strlen(prefix)) == 0 && at != NULL &&
+		    sscanf(at, " map=%lu address=%llx", map, &part_addr) == 2)
+			found_part = true;
+	}
+	rewind(f);
+	while (found_part && fgets(line, sizeof(line), f) != NULL) {
+		unsigned long index;
+		unsigned long long addr;
+		if (sscanf(line, "map %lu: address=%llx", &index, &addr) == 2 &&
+		    index == *map) {
+			map_addr = addr;
+			found_map = true;
+		}
+	}
+	fclose(f);
+	if (!found_map || part_addr < map_addr)
+		return -1;
+	*offset = part_addr - map_addr;
+	return 0;
+}
+
+/* Whether .pmemset/status lists a part called name. */
+static bool status_lists(struct mapper *m, const char *name)
+{
+	char path[PATH_MAX + 32], line[PATH_MAX + 256], prefix[32];
+	bool found = false;
+	snprintf(path, sizeof(path), "%s/.pmemset/status", m->s->mnt);
+	snprintf(prefix, sizeof(prefix), "part %s: ", name);
+	FILE *f = fopen(path, "r");
+	while (f != NULL && !found && fgets(line, sizeof(line), f) != NULL)
+		found = strncmp(line, prefix, strlen(prefix)) == 0;
+	if (f != NULL)
+		fclose(f);
+	return found;
+}
+
+/* After a remove-range inside c: c is gone and every other part is not. */
+static void check_only_removed(struct mapper *m, const struct scratch *c)
+{
+	if (status_lists(m, c->name))
+		stress_fail(m->s, "mapper: remove-range inside %s left it",
+			    c->name);
+	for (int i = 0; i < STRESS_PARTS; i++) {
+		struct writer_part *p = &m->s->parts[i];
+		if (atomic_load(&p->mapped) && !status_lists(m, p->name))
+			stress_fail(m->s,
+				    "mapper: remove-range inside %s took %s "
+				    "too",
+				    c->name, p->name);
+	}
+	for (int i = 0; i < SCRATCH_PARTS + TEMP_PARTS; i++) {
+		const struct scratch *o = &m->scratch[i];
+		if (o != c && o->mapped && !status_lists(m, o->name))
+			stress_fail(m->s,
+				    "mapper: remove-range inside %s took %s "
+				    "too",
+				    c->name, o->name);
+	}
+}
+
+/*
+ * Unmaps scratch part c: by name, or by a byte range of its map file that
+ * lies inside c, which must take c (and only c) out of the set.
+ */
+static int unmap_scratch(struct mapper *m, struct scratch *c)
+{
+	if (rng_below(&m->rng, 2))
+		return ctl_command(m->s, "unmap %s", c->name);
+	unsigned long map;
+	unsigned long long offset;
+	if (locate_part(m, c, &map, &offset) != 0) {
+		stress_fail(m->s, "mapper: %s is not in .pmemset/status",
+			    c->name);
+		return EIO;
+	}
+	size_t inside = 4096 * rng_below(&m->rng, c->length / 4096);
+	size_t len = 1 + rng_below(&m->rng, c->length - inside);
+	atomic_fetch_add(&m->s->n.range_removals, 1);
+	int err = ctl_command(m->s, "remove-range %lu %llu %zu", map,
+			      offset + inside, len);
+	if (err == 0)
+		check_only_removed(m, c);
+	return err;
+}
+
 /* Maps an unmapped scratch part with a new size, or unmaps a mapped one. */
 static void toggle_scratch(struct mapper *m)
 {
@@ -151,7 +254,7 @@ static void toggle_scratch(struct mapper *m)
 		&m->scratch[rng_below(&m->rng, SCRATCH_PARTS + TEMP_PARTS)];
 	int err;
 	if (c->mapped) {
-		err = ctl_command(s, "unmap %s", c->name);
+		err = unmap_scratch(m, c);
 		if (err) {
 			stress_fail(s,
 				    "mapper: unmap %s: %s (nobody has it "

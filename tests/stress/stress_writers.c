@@ -18,7 +18,8 @@
  * open, while its part is unmapped. Every other error, short transfer or
  * byte that differs from the shadow copy fails the run. After each open
  * the whole part is compared with its shadow, which also proves that an
- * unmap and remap kept the data.
+ * unmap and remap kept the data. Now and then a writer keeps its part open
+ * past the daemon's 2 s wait, so unmaps also meet EBUSY.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -37,6 +38,9 @@
 
 #define MAX_WRITE (64 * 1024)
 #define MAX_OPS_PER_OPEN 32
+/* One round in HOLD_ONE_IN keeps its part open for HOLD_MS (> 2 s). */
+#define HOLD_ONE_IN 1500
+#define HOLD_MS 2500
 /* After this many seconds past the deadline the process ends itself. */
 #define GRACE_SECONDS 90
 
@@ -259,6 +263,21 @@ static void writer_round(struct writer *w, uint64_t *rng, unsigned char *data,
 			atomic_fetch_add(&s->n.fsyncs, 1);
 		}
 	}
+	/*
+	 * Now and then keep the part open for longer than the daemon waits
+	 * for handles to close, so an unmap in that time must fail with EBUSY
+	 * and leave the part, and this writer's handle, intact.
+	 */
+	if (ok && rng_below(rng, HOLD_ONE_IN) == 0) {
+		atomic_fetch_add(&s->n.long_holds, 1);
+		for (int i = 0; i < HOLD_MS / 100 && !atomic_load(&s->stop);
+		     i++)
+			pause_us(100000);
+		if (!atomic_load(&p->mapped))
+			stress_fail(s, "writer %d: %s was unmapped while open",
+				    w->id, p->name);
+		ok = write_inside(w, p, fd, rng, data, buf);
+	}
 	if (close(fd) != 0)
 		stress_fail(s, "writer %d: close %s: %s", w->id, p->name,
 			    strerror(errno));
@@ -401,15 +420,18 @@ static void print_counters(const struct stress *s, double seconds)
 	       (unsigned long long)n->absent_opens,
 	       (unsigned long long)n->full_verifies,
 	       (unsigned long long)n->bytes_verified);
-	printf("stress: unmaps=%llu busy_unmaps=%llu remaps=%llu "
+	printf("stress: long_holds=%llu unmaps=%llu busy_unmaps=%llu "
+	       "remaps=%llu "
 	       "scratch_maps=%llu temporary_maps=%llu scratch_unmaps=%llu "
+	       "(by_remove_range=%llu) "
 	       "refused_as_expected=%llu coalescing_switches=%llu\n",
-	       (unsigned long long)n->unmaps,
+	       (unsigned long long)n->long_holds, (unsigned long long)n->unmaps,
 	       (unsigned long long)n->busy_unmaps,
 	       (unsigned long long)n->remaps,
 	       (unsigned long long)n->scratch_maps,
 	       (unsigned long long)n->temp_maps,
 	       (unsigned long long)n->scratch_unmaps,
+	       (unsigned long long)n->range_removals,
 	       (unsigned long long)n->refused,
 	       (unsigned long long)n->coalescing);
 }
