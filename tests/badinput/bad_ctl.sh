@@ -13,7 +13,7 @@ if [ $# -lt 2 ]; then
 	exit 2
 fi
 cases_file=$(realpath "${3:-$(dirname "$0")/ctl_cases.txt}")
-TEST_DEADLINE=${TEST_DEADLINE:-300}
+TEST_DEADLINE=${TEST_DEADLINE:-270}
 . "$(dirname "$0")/../fs/lib.sh" "$1" "$2"
 trap - ERR
 set +e

@@ -16,8 +16,8 @@
  *
  * Usage: acked_writer -f PART -l LOG -s SEED -p write|fsync
  *                     [-n WRITES] [-m MAX_LENGTH]
- * Exit: 0 when the plan ran out or the daemon went away (ENOTCONN or
- * ECONNABORTED), 1 on any other error, 2 on bad usage.
+ * Exit: 0 when the plan ran out or the daemon went away (the mount answers
+ * ENOTCONN or ECONNABORTED), 1 on any other error, 2 on bad usage.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -107,11 +107,22 @@ static void log_record(int log_fd, const char *fmt, ...)
 	}
 }
 
-/* The daemon going away is the expected end of a crash cycle. */
+static const char *part_path_for_errors;
+
+/*
+ * The daemon going away is the expected end of a crash cycle. Calls in
+ * flight then fail with ECONNABORTED, later ones with ENOTCONN, and a write
+ * through the page cache (-o cache=page) whose page had to be read first
+ * fails with EIO; so any error counts as the daemon's death only if the
+ * mount has really gone, which a stat of the part file tells.
+ */
 static int stop_on_error(const char *what, uint64_t index)
 {
 	int err = errno;
+	struct stat st;
 	bool daemon_gone = err == ENOTCONN || err == ECONNABORTED;
+	if (!daemon_gone && stat(part_path_for_errors, &st) != 0)
+		daemon_gone = errno == ENOTCONN || errno == ECONNABORTED;
 	fprintf(stderr, "acked_writer: %s at write %" PRIu64 ": %s%s\n", what,
 		index, strerror(err),
 		daemon_gone ? " (daemon gone, stopping)" : "");
@@ -122,6 +133,7 @@ int main(int argc, char **argv)
 {
 	struct writer_options o;
 	parse_options(argc, argv, &o);
+	part_path_for_errors = o.part_path;
 
 	int log_fd =
 		open(o.log_path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND, 0644);
