@@ -172,13 +172,14 @@ wait_writers() {
 	for pid in "${writer_pids[@]}"; do
 		status=0
 		wait "$pid" || status=$?
-		[ $status -eq 0 ] || crash_fail "writer $pid failed (status $status):" \
-			"$(cat "$work"/*.err)"
+		[ $status -eq 0 ] || crash_fail "writer ${writer_name[$pid]}" \
+			"failed (status $status): $(cat \
+			"$work/${writer_name[$pid]}.err" 2>/dev/null)"
 	done
 	writer_pids=()
 }
 
-declare -A part_seed
+declare -A part_seed writer_name
 run_cycle() {
 	local mode=$1 cycle=$2 delay_ms status cache coalescing
 	# vary what the daemon does per cycle: one map per part or one map
@@ -198,11 +199,14 @@ run_cycle() {
 	"$tooldir/acked_writer" -f "$MNT/alpha" -l "$work/alpha.log" \
 		-s "${part_seed[alpha]}" -p "$mode" >/dev/null 2>"$work/alpha.err" &
 	writer_pids+=($!)
+	writer_name[$!]=alpha
 	"$tooldir/acked_writer" -f "$MNT/gamma" -l "$work/gamma.log" \
 		-s "${part_seed[gamma]}" -p "$mode" >/dev/null 2>"$work/gamma.err" &
 	writer_pids+=($!)
+	writer_name[$!]=gamma
 	dd_writer "$mode" "$work/beta.log" >/dev/null &
 	writer_pids+=($!)
+	writer_name[$!]=dd
 
 	delay_ms=$((RANDOM % max_delay_ms))
 	sleep "$(printf '%d.%03d' $((delay_ms / 1000)) $((delay_ms % 1000)))"
