@@ -20,10 +20,12 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <libgen.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "data_path.h"
@@ -140,13 +142,46 @@ static int unmap_part_locked(struct namespace *ns, const char *name, char *err,
 	return unmap_range_locked(ns, p->addr, p->length, err, errlen);
 }
 
+/*
+ * A source on this very mount would make the daemon wait on itself (and
+ * map its own files). Refused by name first (the only protection with -s,
+ * where no other thread could answer), then by device.
+ */
+static int refuse_own_mount(struct namespace *ns, const struct part_spec *p,
+			    char *err, size_t errlen)
+{
+	const char *path = p->path ? p->path : p->temp_dir;
+	size_t len = ns->mountpoint ? strlen(ns->mountpoint) : 0;
+	if (len > 0 && strncmp(path, ns->mountpoint, len) == 0 &&
+	    (path[len] == '\0' || path[len] == '/' || len == 1))
+		goto refuse;
+	struct stat st;
+	char *dir = strdup(path);
+	if (dir == NULL)
+		return fail(err, errlen, -ENOMEM, "out of memory");
+	/* a file that `create` would make: check its directory */
+	int ret = stat(path, &st);
+	if (ret != 0 && errno == ENOENT)
+		ret = stat(dirname(dir), &st);
+	free(dir);
+	if (ret == 0 && ns->has_mount_dev && st.st_dev == ns->mount_dev)
+		goto refuse;
+	return 0;
+refuse:
+	return fail(err, errlen, -EINVAL, "part %s: %s is inside this mount",
+		    p->name, path);
+}
+
+/* ns->change_lock held, ns->lock not: see set_build_part */
 static int cmd_part(struct namespace *ns, const char *args, char *err,
 		    size_t errlen)
 {
 	struct part_spec spec;
 	if (setfile_parse_part(args, NULL, &spec, err, errlen) != 0)
 		return -EINVAL;
-	int ret = set_build_part(ns, &spec, NULL, err, errlen);
+	int ret = refuse_own_mount(ns, &spec, err, errlen);
+	if (ret == 0)
+		ret = set_build_part(ns, &spec, NULL, err, errlen);
 	part_spec_clear(&spec);
 	return ret;
 }
@@ -204,74 +239,100 @@ static int cmd_coalescing(struct namespace *ns, char **words, int n, char *err,
 	return 0;
 }
 
-/* Runs one command line (ns->lock held). */
-static int run_command_locked(struct namespace *ns, char *line, char *err,
-			      size_t errlen)
+/* The commands other than `part` work on the tables: under ns->lock. */
+static int run_table_command(struct namespace *ns, char *line, char *err,
+			     size_t errlen)
 {
 	char *words[8];
 	int n = 0;
 	char *save;
-	const char *rest = line + strspn(line, " \t");
-	if (strncmp(rest, "part", 4) == 0 &&
-	    (rest[4] == ' ' || rest[4] == '\t'))
-		return cmd_part(ns, rest + 5, err, errlen);
 	for (char *w = strtok_r(line, " \t", &save); w != NULL && n < 8;
 	     w = strtok_r(NULL, " \t", &save))
 		words[n++] = w;
 	if (n == 0)
 		return fail(err, errlen, -EINVAL, "empty command");
+	int ret;
+	pthread_mutex_lock(&ns->lock);
 	if (strcmp(words[0], "unmap") == 0)
-		return cmd_unmap(ns, words, n, err, errlen);
-	if (strcmp(words[0], "remove-range") == 0)
-		return cmd_remove_range(ns, words, n, err, errlen);
-	if (strcmp(words[0], "coalescing") == 0)
-		return cmd_coalescing(ns, words, n, err, errlen);
-	return fail(err, errlen, -EINVAL,
-		    "unknown command '%s' (part, unmap, remove-range, "
-		    "coalescing)",
-		    words[0]);
+		ret = cmd_unmap(ns, words, n, err, errlen);
+	else if (strcmp(words[0], "remove-range") == 0)
+		ret = cmd_remove_range(ns, words, n, err, errlen);
+	else if (strcmp(words[0], "coalescing") == 0)
+		ret = cmd_coalescing(ns, words, n, err, errlen);
+	else
+		ret = fail(err, errlen, -EINVAL,
+			   "unknown command (part, unmap, remove-range, "
+			   "coalescing)");
+	pthread_mutex_unlock(&ns->lock);
+	return ret;
 }
 
-static void record_failure_locked(struct namespace *ns, const char *what,
-				  const char *err)
+/* Runs one command line (ns->change_lock held). */
+static int run_command(struct namespace *ns, char *line, char *err,
+		       size_t errlen)
 {
-	char message[sizeof(ns->last_error)];
-	if (snprintf(message, sizeof(message), "%s: %s", what, err) >=
+	const char *rest = line + strspn(line, " \t");
+	if (strncmp(rest, "part", 4) == 0 &&
+	    (rest[4] == ' ' || rest[4] == '\t'))
+		return cmd_part(ns, rest + 5, err, errlen);
+	return run_table_command(ns, line, err, errlen);
+}
+
+/* Records a failure in status and the log, control bytes escaped. */
+static void record_failure(struct namespace *ns, const char *what,
+			   size_t what_len, const char *err)
+{
+	char shown[300], message[sizeof(ns->last_error)];
+	setfile_escape(what, what_len, 200, shown, sizeof(shown));
+	if (snprintf(message, sizeof(message), "%s: %s", shown, err) >=
 	    (int)sizeof(message))
 		strcpy(message + sizeof(message) - 4, "..."); /* cut, say so */
+	pthread_mutex_lock(&ns->lock);
 	ns_set_last_error_locked(ns, message);
+	pthread_mutex_unlock(&ns->lock);
 	fuse_log(FUSE_LOG_ERR, "pmemsetfs: %s\n", message);
+}
+
+/* Checks a write is one command line and copies it, newline stripped. */
+static int take_command(const char *buf, size_t size, char *line,
+			size_t linelen, char *err, size_t errlen)
+{
+	if (size >= linelen)
+		return fail(err, errlen, -EINVAL,
+			    "command too long (%zu bytes, max %zu)", size,
+			    linelen - 1);
+	if (memchr(buf, '\0', size) != NULL)
+		return fail(err, errlen, -EINVAL, "NUL byte in command");
+	memcpy(line, buf, size);
+	line[size] = '\0';
+	char *eol = line + strcspn(line, "\r\n"); /* `echo` adds a newline */
+	bool one_line = eol[strspn(eol, " \t\r\n")] == '\0';
+	*eol = '\0';
+	if (!one_line)
+		return fail(err, errlen, -EINVAL, "one command per write");
+	return 0;
 }
 
 void ctl_write(fuse_req_t req, const char *buf, size_t size)
 {
 	struct namespace *ns = req_ns(req);
 	char line[CTL_MAX_COMMAND], err[SETFILE_ERR_MAX * 2];
-	if (size >= sizeof(line) || memchr(buf, '\0', size) != NULL) {
-		fuse_reply_err(req, EINVAL);
-		return;
-	}
-	memcpy(line, buf, size);
-	line[size] = '\0';
-	char *eol = line + strcspn(line, "\r\n"); /* `echo` adds a newline */
-	bool one_line = eol[strspn(eol, " \t\r\n")] == '\0';
-	*eol = '\0';
-
 	char what[CTL_MAX_COMMAND + 8];
-	snprintf(what, sizeof(what), "ctl '%s'", line);
-	pthread_mutex_lock(&ns->change_lock);
-	pthread_mutex_lock(&ns->lock);
-	int ret = one_line ? run_command_locked(ns, line, err, sizeof(err))
-			   : fail(err, sizeof(err), -EINVAL,
-				  "one command per write");
-	if (ret)
-		record_failure_locked(ns, what, err);
-	pthread_mutex_unlock(&ns->lock);
-	pthread_mutex_unlock(&ns->change_lock);
-	if (ret)
+	int ret = take_command(buf, size, line, sizeof(line), err, sizeof(err));
+	if (ret == 0) {
+		snprintf(what, sizeof(what), "ctl '%s'", line);
+		pthread_mutex_lock(&ns->change_lock);
+		ret = run_command(ns, line, err, sizeof(err));
+		pthread_mutex_unlock(&ns->change_lock);
+	} else {
+		snprintf(what, sizeof(what), "ctl");
+	}
+	if (ret) {
+		record_failure(ns, what, strlen(what), err);
 		fuse_reply_err(req, -ret);
-	else
+	} else {
 		fuse_reply_write(req, size);
+	}
 }
 
 void ctl_unlink(fuse_req_t req, fuse_ino_t parent, const char *name)
@@ -286,9 +347,9 @@ void ctl_unlink(fuse_req_t req, fuse_ino_t parent, const char *name)
 	pthread_mutex_lock(&ns->change_lock);
 	pthread_mutex_lock(&ns->lock);
 	int ret = unmap_part_locked(ns, name, err, sizeof(err));
-	if (ret)
-		record_failure_locked(ns, what, err);
 	pthread_mutex_unlock(&ns->lock);
 	pthread_mutex_unlock(&ns->change_lock);
+	if (ret)
+		record_failure(ns, what, strlen(what), err);
 	fuse_reply_err(req, -ret);
 }

@@ -15,49 +15,12 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "mountinfo.h"
 #include "ops.h"
 #include "options.h"
 #include "set_build.h"
 
 static struct namespace ns;
-
-/* mountinfo escapes blanks and backslashes as \ooo */
-static void unescape_octal(char *s)
-{
-	char *out = s;
-	for (; *s; s++) {
-		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '7' && s[2] &&
-		    s[3]) {
-			*out++ = (char)((s[1] - '0') * 64 + (s[2] - '0') * 8 +
-					(s[3] - '0'));
-			s += 3;
-		} else {
-			*out++ = *s;
-		}
-	}
-	*out = '\0';
-}
-
-/* Stacking a second mount on a mounted set would hide the first one. */
-static bool already_mounted(const char *path)
-{
-	char want[PATH_MAX], line[2 * PATH_MAX], point[PATH_MAX];
-	bool found = false;
-	if (realpath(path, want) == NULL)
-		return false;
-	FILE *f = fopen("/proc/self/mountinfo", "r");
-	if (f == NULL)
-		return false;
-	while (!found && fgets(line, sizeof(line), f) != NULL) {
-		/* ID PARENT MAJ:MIN ROOT MOUNTPOINT ... */
-		if (sscanf(line, "%*s %*s %*s %*s %4095s", point) != 1)
-			continue;
-		unescape_octal(point);
-		found = strcmp(point, want) == 0;
-	}
-	fclose(f);
-	return found;
-}
 
 static int check_mountpoint(const char *path)
 {
@@ -72,7 +35,11 @@ static int check_mountpoint(const char *path)
 			path);
 		return -1;
 	}
-	if (already_mounted(path)) {
+	dev_t dev;
+	char *resolved = realpath(path, NULL);
+	bool mounted = resolved != NULL && mountinfo_find(resolved, &dev);
+	free(resolved);
+	if (mounted) {
 		fprintf(stderr, "pmemsetfs: mount point %s: already mounted\n",
 			path);
 		return -1;
@@ -144,9 +111,13 @@ int main(int argc, char **argv)
 	signal(SIGTERM, SIG_DFL);
 	if (fuse_set_signal_handlers(se) != 0)
 		goto err_destroy_session;
+	ns.mountpoint = realpath(o.cmdline.mountpoint, NULL);
 	if (fuse_session_mount(se, o.cmdline.mountpoint) != 0)
 		goto err_remove_handlers;
 	build_undo_clear(&undo); /* mounted: the files are the set's now */
+	/* ctl refuses sources on this very mount (see ctl.c) */
+	if (ns.mountpoint != NULL)
+		ns.has_mount_dev = mountinfo_find(ns.mountpoint, &ns.mount_dev);
 	fuse_daemonize(o.cmdline.foreground);
 
 	int ret = run_session(se, &o);

@@ -55,6 +55,7 @@ void ns_destroy(struct namespace *ns)
 	free(ns->parts);
 	free(ns->maps);
 	free(ns->retired);
+	free(ns->mountpoint);
 	pthread_cond_destroy(&ns->released);
 	pthread_mutex_destroy(&ns->lock);
 	pthread_mutex_destroy(&ns->change_lock);

@@ -88,6 +88,9 @@ struct namespace
 	gid_t gid;
 	struct timespec mount_time;
 	struct fuse_session *session; /* for cache invalidation notices */
+	char *mountpoint;	      /* resolved, once mounted */
+	dev_t mount_dev;	      /* our device, once mounted */
+	bool has_mount_dev;
 };
 
 void ns_init(struct namespace *ns, const struct set_settings *settings);

@@ -330,7 +330,8 @@ static int map_part(struct namespace *ns, const struct part_spec *p,
 	/* a coalesced part is appended at the end of the part map */
 	char *addr = (char *)desc.addr + desc.size - length;
 	struct part_node *node = NULL;
-	ret = new_node(p, length, addr, &node);
+	ret = new_node(p, length, addr, &node); /* stat()s: not under lock */
+	pthread_mutex_lock(&ns->lock);
 	if (ret == 0)
 		ret = ns_add_part_locked(ns, node);
 	if (ret == 0)
@@ -339,16 +340,22 @@ static int map_part(struct namespace *ns, const struct part_spec *p,
 		if (node != NULL)
 			ns_forget_part_locked(ns, node);
 		pmemset_remove_range(ns->set, addr, length);
+		ns_refresh_maps_locked(ns);
+	}
+	pthread_mutex_unlock(&ns->lock);
+	if (ret)
 		return fail(err, errlen, ret, "part %s: out of memory",
 			    p->name);
-	}
 	return 0;
 }
 
 int set_build_part(struct namespace *ns, const struct part_spec *p,
 		   struct build_undo *undo, char *err, size_t errlen)
 {
-	if (ns_part_by_name_locked(ns, p->name) != NULL)
+	pthread_mutex_lock(&ns->lock);
+	bool taken = ns_part_by_name_locked(ns, p->name) != NULL;
+	pthread_mutex_unlock(&ns->lock);
+	if (taken)
 		return fail(err, errlen, -EEXIST, "part %s: duplicate name",
 			    p->name);
 	struct build_undo mine = {0};

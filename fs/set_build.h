@@ -34,8 +34,10 @@ int set_build(struct namespace *ns, const struct set_spec *spec,
 	      struct build_undo *undo, char *err, size_t errlen);
 
 /*
- * Maps one part and adds its node (ns->lock held). A failure leaves the
- * set and the part's source file as they were. undo may be NULL.
+ * Maps one part and adds its node. Called with ns->change_lock held (or
+ * before mounting) but NOT ns->lock: the source may live on a file system
+ * whose requests need our other threads. A failure leaves the set and the
+ * part's source file as they were. undo may be NULL.
  */
 int set_build_part(struct namespace *ns, const struct part_spec *part,
 		   struct build_undo *undo, char *err, size_t errlen);

@@ -139,6 +139,29 @@ const char *setfile_persist_name(enum persist_mode p)
 	return p == PERSIST_ON_FSYNC ? "fsync" : "write";
 }
 
+void setfile_escape(const char *text, size_t len, size_t max_in, char *out,
+		    size_t outlen)
+{
+	size_t o = 0;
+	bool cut = len > max_in;
+	if (cut)
+		len = max_in;
+	for (size_t i = 0; i < len && o + 5 < outlen; i++) {
+		unsigned char c = (unsigned char)text[i];
+		if (c < 0x20 || c == 0x7f || c == '\\')
+			o += (size_t)snprintf(out + o, outlen - o, "\\x%02x",
+					      c);
+		else
+			out[o++] = (char)c;
+	}
+	if (cut && o + 4 < outlen) {
+		memcpy(out + o, "...", 3);
+		o += 3;
+	}
+	if (outlen > 0)
+		out[o < outlen ? o : outlen - 1] = '\0';
+}
+
 bool setfile_valid_part_name(const char *name)
 {
 	/* names starting with '.' are kept for .pmemset and friends */
@@ -207,10 +230,16 @@ static int parse_part_words(char **words, int n, const char *base_dir,
 			    "usage: part NAME PATH [offset=SIZE] "
 			    "[length=SIZE] [create] [truncate] | part "
 			    "NAME temporary=DIR length=SIZE");
-	if (!setfile_valid_part_name(words[0]))
+	if (!setfile_valid_part_name(words[0])) {
+		char shown[200];
+		setfile_escape(words[0], strlen(words[0]), 32, shown,
+			       sizeof(shown));
 		return fail(err, errlen,
-			    "part: bad name (no '/' or control characters, "
-			    "not starting with '.', at most 255 bytes)");
+			    "part '%s': bad name (no '/' or control "
+			    "characters, not starting with '.', at most 255 "
+			    "bytes)",
+			    shown);
+	}
 	const char *where = words[1];
 	bool temporary = strncmp(where, "temporary=", 10) == 0;
 	if (temporary)

@@ -57,6 +57,13 @@ const char *setfile_coalescing_name(enum pmemset_coalescing c);
 const char *setfile_granularity_name(enum pmem2_granularity g);
 const char *setfile_persist_name(enum persist_mode p);
 
+/*
+ * Copies len bytes of text to out for a message: control bytes become
+ * \xHH, and more than max_in input bytes are cut and end in "...".
+ */
+void setfile_escape(const char *text, size_t len, size_t max_in, char *out,
+		    size_t outlen);
+
 /* A name that can be a file in the mount's root directory. */
 bool setfile_valid_part_name(const char *name);
 

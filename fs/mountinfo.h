@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * mountinfo.h -- looks a mount point up in /proc/self/mountinfo, which
+ * needs no request to the mounted file system (a stat of our own mount
+ * point, made before the session loop runs, would never be answered).
+ */
+#ifndef PMEMSETFS_MOUNTINFO_H
+#define PMEMSETFS_MOUNTINFO_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+/*
+ * true when path is a mount point; *dev gets its device. path must be
+ * resolved already (realpath): resolving our own mount point once it is
+ * mounted would ask us, and nobody answers before the session loop runs.
+ */
+bool mountinfo_find(const char *path, dev_t *dev);
+
+#endif /* PMEMSETFS_MOUNTINFO_H */
