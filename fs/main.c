@@ -13,7 +13,9 @@
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
+#include <stdarg.h>
 #include <sys/stat.h>
+#include <syslog.h>
 
 #include "mountinfo.h"
 #include "ops.h"
@@ -45,6 +47,13 @@ static int check_mountpoint(const char *path)
 		return -1;
 	}
 	return 0;
+}
+
+/* In the background stderr is /dev/null: log to syslog instead. */
+static void log_to_syslog(enum fuse_log_level level, const char *format,
+			  va_list ap)
+{
+	vsyslog((int)level, format, ap); /* fuse_log levels are syslog's */
 }
 
 static int run_session(struct fuse_session *se, const struct options *o)
@@ -119,6 +128,10 @@ int main(int argc, char **argv)
 	if (ns.mountpoint != NULL)
 		ns.has_mount_dev = mountinfo_find(ns.mountpoint, &ns.mount_dev);
 	fuse_daemonize(o.cmdline.foreground);
+	if (!o.cmdline.foreground) {
+		openlog("pmemsetfs", LOG_PID, LOG_DAEMON);
+		fuse_set_log_func(log_to_syslog);
+	}
 
 	int ret = run_session(se, &o);
 	/* 0: unmounted; > 0: the signal that asked us to stop */
