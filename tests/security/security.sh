@@ -142,6 +142,20 @@ super_options()
 	awk -v m="$1" '$5 == m { print $NF }' /proc/self/mountinfo
 }
 
+# mount_flags MNT: the per-mount flags (rw, nosuid, nodev, ...)
+mount_flags()
+{
+	awk -v m="$1" '$5 == m { print $6 }' /proc/self/mountinfo
+}
+
+has_flag()
+{
+	case ",$(mount_flags "$1")," in
+	*",$2,"*) echo yes ;;
+	*) echo no ;;
+	esac
+}
+
 has_option()
 {
 	case ",$(super_options "$1")," in
@@ -212,6 +226,9 @@ mount_set "$T/set1" -o allow_other
 
 check "mount option default_permissions" yes "$(has_option "$MNT" default_permissions)"
 check "mount option allow_other" yes "$(has_option "$MNT" allow_other)"
+check "mount flag nosuid (parts keep set-id bits of their sources)" yes \
+	"$(has_flag "$MNT" nosuid)"
+check "mount flag nodev" yes "$(has_flag "$MNT" nodev)"
 for p in pa600 pa644 pg660 pr640 pb400; do
 	check "mode, owner and group of part $p = its source's" \
 		"$(owner "$SRC/$p")" "$(owner "$MNT/$p")"
@@ -278,11 +295,13 @@ mkdir -m 755 "$UADIR" "$T/uamnt"
 head -c 65536 /dev/urandom >"$UADIR/own600"
 head -c 65536 /dev/urandom >"$UADIR/own644"
 head -c 65536 /dev/urandom >"$UADIR/extra"
+head -c 65536 /dev/urandom >"$UADIR/setuid"
 chmod 600 "$UADIR/own600" "$UADIR/extra"
 chmod 644 "$UADIR/own644"
 printf 'part own600 %s\npart own644 %s\n' "$UADIR/own600" "$UADIR/own644" \
 	>"$UADIR/set"
 chown -R "$UA:$GROUP" "$UADIR" "$T/uamnt"
+chmod 4755 "$UADIR/setuid" # after chown, which clears set-id bits
 # things A must not be able to map: in /root (0700), root's 0640 file,
 # a root file A can read but not write, a symlink of A's to the secret
 head -c 8192 /dev/urandom >"$ROOT_SECRET"
@@ -324,6 +343,8 @@ check "$UA's mount: user_id" "user_id=$UA_UID" \
 	"$(super_options "$MNT" | tr ',' '\n' | grep '^user_id=')"
 check "$UA's mount option default_permissions" yes "$(has_option "$MNT" default_permissions)"
 check "$UA's mount option allow_other" no "$(has_option "$MNT" allow_other)"
+check "$UA's mount flags nosuid and nodev" "yes yes" \
+	"$(has_flag "$MNT" nosuid) $(has_flag "$MNT" nodev)"
 probe "$UA" "ok 4096" read "$MNT/own600"
 probe "$UB" EACCES stat "$MNT"
 probe "$UB" EACCES list "$MNT"
@@ -370,6 +391,14 @@ check "mode and owner of the part $UA mapped through ctl" "600 $UA $GROUP" \
 	"$(as "$UA" stat -c '%a %U %G' "$MNT/extra")"
 check "$UA reads the part it mapped" identical \
 	"$(as "$UA" cat "$MNT/extra" | same_bytes "$UADIR/extra")"
+cmd="part tmp temporary=$UADIR length=8192"
+probe "$UA" "ok $((${#cmd} + 1))" write "$MNT/.pmemset/ctl" "$cmd"$'\n'
+check "mode and owner of a temporary part $UA mapped" "600 $UA $GROUP" \
+	"$(as "$UA" stat -c '%a %U %G' "$MNT/tmp")"
+cmd="part setuid $UADIR/setuid"
+probe "$UA" "ok $((${#cmd} + 1))" write "$MNT/.pmemset/ctl" "$cmd"$'\n'
+check "mode of a part whose source is set-user-id (the mount is nosuid)" \
+	"4755 $UA" "$(as "$UA" stat -c '%a %U' "$MNT/setuid")"
 unmount_set
 
 # ---------------------------------------------------------------------------
