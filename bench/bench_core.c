@@ -37,6 +37,8 @@
 #define COPY_TRIAL_BYTES (64 * MIB)
 #define COPY_TRIAL_MIN_OPS 64
 #define LOOKUP_TRIAL_OPS 200000
+/* a trial alternates the two sides this many times */
+#define INTERLEAVED_BATCHES 32
 #define SMALL_SET_PARTS 10
 
 struct options {
@@ -50,8 +52,9 @@ struct options {
 struct result_row {
 	const char *what;
 	const char *unit;
-	double pmemset;
-	double reference;
+	double pmemset;	  /* median over trials */
+	double reference; /* median over trials */
+	double ratio;	  /* median of the per-trial ratios */
 	const char *reference_name;
 };
 
@@ -204,14 +207,14 @@ static size_t copy_ops(size_t len)
 	return ops < COPY_TRIAL_MIN_OPS ? COPY_TRIAL_MIN_OPS : ops;
 }
 
-/* nanoseconds per copy through the set */
-static double time_pmemset_copy(struct pmemset *set, char *base,
-				const char *src, size_t len,
-				enum copy_mode mode)
+/* nanoseconds for copies number first..first+count-1 through the set */
+static double time_pmemset_copies(struct pmemset *set, char *base,
+				  const char *src, size_t len,
+				  enum copy_mode mode, size_t first,
+				  size_t count)
 {
-	size_t ops = copy_ops(len);
 	double start = now_ns();
-	for (size_t i = 0; i < ops; i++) {
+	for (size_t i = first; i < first + count; i++) {
 		char *dest = base + (i * len) % COPY_WINDOW;
 		if (mode == COPY_PERSISTING) {
 			pmemset_memcpy(set, dest, (void *)src, len, 0);
@@ -221,17 +224,16 @@ static double time_pmemset_copy(struct pmemset *set, char *base,
 			pmemset_persist(set, dest, len);
 		}
 	}
-	return (now_ns() - start) / (double)ops;
+	return now_ns() - start;
 }
 
-/* nanoseconds per copy through libpmem2's own functions */
-static double time_pmem2_copy(pmem2_memcpy_fn copy, pmem2_persist_fn persist,
-			      char *base, const char *src, size_t len,
-			      enum copy_mode mode)
+/* the same copies through libpmem2's own functions */
+static double time_pmem2_copies(pmem2_memcpy_fn copy, pmem2_persist_fn persist,
+				char *base, const char *src, size_t len,
+				enum copy_mode mode, size_t first, size_t count)
 {
-	size_t ops = copy_ops(len);
 	double start = now_ns();
-	for (size_t i = 0; i < ops; i++) {
+	for (size_t i = first; i < first + count; i++) {
 		char *dest = base + (i * len) % COPY_WINDOW;
 		if (mode == COPY_PERSISTING) {
 			copy(dest, src, len, 0);
@@ -240,7 +242,7 @@ static double time_pmem2_copy(pmem2_memcpy_fn copy, pmem2_persist_fn persist,
 			persist(dest, len);
 		}
 	}
-	return (now_ns() - start) / (double)ops;
+	return now_ns() - start;
 }
 
 struct copy_sides {
@@ -252,32 +254,64 @@ struct copy_sides {
 	const char *src;
 };
 
+/*
+ * One trial: the same copies done by both sides in small interleaved
+ * batches, so that a burst of other load on the machine hits both alike.
+ * Returns nanoseconds per copy of each side.
+ */
+static void copy_trial(const struct copy_sides *sides, size_t len,
+		       enum copy_mode mode, double *set_ns, double *pmem2_ns)
+{
+	size_t ops = copy_ops(len);
+	size_t batch =
+		ops / INTERLEAVED_BATCHES ? ops / INTERLEAVED_BATCHES : 1;
+	double set_total = 0, pmem2_total = 0;
+	for (size_t first = 0, b = 0; first < ops; first += batch, b++) {
+		size_t count = ops - first < batch ? ops - first : batch;
+		double set_t, pmem2_t;
+		if (b % 2) {
+			pmem2_t = time_pmem2_copies(
+				sides->pmem2_copy, sides->pmem2_persist,
+				sides->pmem2_base, sides->src, len, mode, first,
+				count);
+			set_t = time_pmemset_copies(sides->set, sides->set_base,
+						    sides->src, len, mode,
+						    first, count);
+		} else {
+			set_t = time_pmemset_copies(sides->set, sides->set_base,
+						    sides->src, len, mode,
+						    first, count);
+			pmem2_t = time_pmem2_copies(
+				sides->pmem2_copy, sides->pmem2_persist,
+				sides->pmem2_base, sides->src, len, mode, first,
+				count);
+		}
+		set_total += set_t;
+		pmem2_total += pmem2_t;
+	}
+	*set_ns = set_total / (double)ops;
+	*pmem2_ns = pmem2_total / (double)ops;
+}
+
 static struct result_row measure_copy(const struct copy_sides *sides,
 				      size_t len, enum copy_mode mode,
 				      const struct options *opt,
 				      const char *what)
 {
-	double set_ns[opt->repeat], pmem2_ns[opt->repeat];
-	/* one untimed round each, so that neither side pays for warm-up */
-	time_pmemset_copy(sides->set, sides->set_base, sides->src, len, mode);
-	time_pmem2_copy(sides->pmem2_copy, sides->pmem2_persist,
-			sides->pmem2_base, sides->src, len, mode);
+	double set_ns[opt->repeat], pmem2_ns[opt->repeat], ratio[opt->repeat];
+	double ignored_set, ignored_pmem2;
+	/* one untimed trial, so that neither side pays for warm-up */
+	copy_trial(sides, len, mode, &ignored_set, &ignored_pmem2);
 	for (int t = 0; t < opt->repeat; t++) {
-		/* alternate which side goes first */
-		if (t % 2)
-			pmem2_ns[t] = time_pmem2_copy(
-				sides->pmem2_copy, sides->pmem2_persist,
-				sides->pmem2_base, sides->src, len, mode);
-		set_ns[t] = time_pmemset_copy(sides->set, sides->set_base,
-					      sides->src, len, mode);
-		if (t % 2 == 0)
-			pmem2_ns[t] = time_pmem2_copy(
-				sides->pmem2_copy, sides->pmem2_persist,
-				sides->pmem2_base, sides->src, len, mode);
+		copy_trial(sides, len, mode, &set_ns[t], &pmem2_ns[t]);
+		ratio[t] = set_ns[t] / pmem2_ns[t];
 	}
-	struct result_row row = {
-		what, "us/op", median(set_ns, opt->repeat) / 1e3,
-		median(pmem2_ns, opt->repeat) / 1e3, "libpmem2 memcpy_fn"};
+	struct result_row row = {what,
+				 "us/op",
+				 median(set_ns, opt->repeat) / 1e3,
+				 median(pmem2_ns, opt->repeat) / 1e3,
+				 median(ratio, opt->repeat),
+				 "libpmem2 memcpy_fn"};
 	return row;
 }
 
@@ -437,13 +471,13 @@ static void free_set(struct mapped_set *ms)
 }
 
 /* nanoseconds per lookup (with its drop) at random part maps of the set */
+/* nanoseconds for count lookups (each with its drop) at random addresses */
 static double time_lookups(const struct mapped_set *ms, size_t part_length,
-			   uint64_t seed)
+			   uint64_t *rnd, size_t count)
 {
-	uint64_t rnd = seed;
 	double start = now_ns();
-	for (size_t i = 0; i < LOOKUP_TRIAL_OPS; i++) {
-		uint64_t r = next_random(&rnd);
+	for (size_t i = 0; i < count; i++) {
+		uint64_t r = next_random(rnd);
 		char *addr = (char *)ms->addrs[r % ms->count] +
 			     (r >> 32) % part_length;
 		struct pmemset_part_map *pmap;
@@ -452,7 +486,32 @@ static double time_lookups(const struct mapped_set *ms, size_t part_length,
 			fail_pmemset("pmemset_part_map_by_address", ret);
 		pmemset_part_map_drop(&pmap);
 	}
-	return (now_ns() - start) / LOOKUP_TRIAL_OPS;
+	return now_ns() - start;
+}
+
+/* one trial: lookups in both sets in interleaved batches; ns per lookup */
+static void lookup_trial(const struct mapped_set *few,
+			 const struct mapped_set *many, size_t part_length,
+			 uint64_t seed, double *few_ns, double *many_ns)
+{
+	const size_t batch = LOOKUP_TRIAL_OPS / INTERLEAVED_BATCHES;
+	uint64_t few_rnd = seed, many_rnd = seed;
+	double few_total = 0, many_total = 0;
+	for (int b = 0; b < INTERLEAVED_BATCHES; b++) {
+		if (b % 2) {
+			many_total += time_lookups(many, part_length, &many_rnd,
+						   batch);
+			few_total +=
+				time_lookups(few, part_length, &few_rnd, batch);
+		} else {
+			few_total +=
+				time_lookups(few, part_length, &few_rnd, batch);
+			many_total += time_lookups(many, part_length, &many_rnd,
+						   batch);
+		}
+	}
+	*few_ns = few_total / (double)(batch * INTERLEAVED_BATCHES);
+	*many_ns = many_total / (double)(batch * INTERLEAVED_BATCHES);
 }
 
 static struct result_row bench_lookups(const struct options *opt,
@@ -460,21 +519,26 @@ static struct result_row bench_lookups(const struct options *opt,
 {
 	struct mapped_set few = build_set(pf, SMALL_SET_PARTS);
 	struct mapped_set many = build_set(pf, opt->many_parts);
-	double few_ns[opt->repeat], many_ns[opt->repeat];
-	time_lookups(&few, pf->part_length, 1);
-	time_lookups(&many, pf->part_length, 1);
+	double few_ns[opt->repeat], many_ns[opt->repeat], ratio[opt->repeat];
+	double ignored_few, ignored_many;
+	lookup_trial(&few, &many, pf->part_length, 1, &ignored_few,
+		     &ignored_many);
 	for (int t = 0; t < opt->repeat; t++) {
 		uint64_t seed = 0x9e3779b97f4a7c15ULL * (uint64_t)(t + 1);
-		few_ns[t] = time_lookups(&few, pf->part_length, seed);
-		many_ns[t] = time_lookups(&many, pf->part_length, seed);
+		lookup_trial(&few, &many, pf->part_length, seed, &few_ns[t],
+			     &many_ns[t]);
+		ratio[t] = many_ns[t] / few_ns[t];
 	}
 	free_set(&few);
 	free_set(&many);
 	static char what[80];
 	snprintf(what, sizeof(what), "part_map_by_address, %zu part maps",
 		 opt->many_parts);
-	struct result_row row = {what, "ns/op", median(many_ns, opt->repeat),
+	struct result_row row = {what,
+				 "ns/op",
+				 median(many_ns, opt->repeat),
 				 median(few_ns, opt->repeat),
+				 median(ratio, opt->repeat),
 				 "the same with 10 part maps"};
 	return row;
 }
@@ -545,12 +609,24 @@ static int bench_map_remove(const struct options *opt,
 	snprintf(map_what, sizeof(map_what), "map %zu parts", opt->many_parts);
 	snprintf(remove_what, sizeof(remove_what), "remove %zu parts",
 		 opt->many_parts);
-	rows[0] = (struct result_row){
-		map_what, "ms", median(set_map, trials) / 1e6,
-		median(pmem2_map, trials) / 1e6, "pmem2_map_new"};
-	rows[1] = (struct result_row){
-		remove_what, "ms", median(set_remove, trials) / 1e6,
-		median(pmem2_delete, trials) / 1e6, "pmem2_map_delete"};
+	/* per-trial ratios first: median() reorders the arrays */
+	double map_ratio[trials], remove_ratio[trials];
+	for (int t = 0; t < trials; t++) {
+		map_ratio[t] = set_map[t] / pmem2_map[t];
+		remove_ratio[t] = set_remove[t] / pmem2_delete[t];
+	}
+	rows[0] = (struct result_row){map_what,
+				      "ms",
+				      median(set_map, trials) / 1e6,
+				      median(pmem2_map, trials) / 1e6,
+				      median(map_ratio, trials),
+				      "pmem2_map_new"};
+	rows[1] = (struct result_row){remove_what,
+				      "ms",
+				      median(set_remove, trials) / 1e6,
+				      median(pmem2_delete, trials) / 1e6,
+				      median(remove_ratio, trials),
+				      "pmem2_map_delete"};
 	return 2;
 }
 
@@ -635,15 +711,14 @@ static struct options parse_options(int argc, char *argv[])
 
 static void print_rows(const struct result_row *rows, int count)
 {
-	printf("%-46s %12s %12s %7s  %s\n", "measurement [unit]", "pmemset",
-	       "reference", "ratio", "reference is");
+	printf("%-46s %12s %12s %7s  %s\n", "measurement [unit], medians",
+	       "pmemset", "reference", "ratio", "reference is");
 	for (int i = 0; i < count; i++) {
 		const struct result_row *r = &rows[i];
 		char label[96];
 		snprintf(label, sizeof(label), "%s [%s]", r->what, r->unit);
 		printf("%-46s %12.3f %12.3f %7.3f  %s\n", label, r->pmemset,
-		       r->reference, r->pmemset / r->reference,
-		       r->reference_name);
+		       r->reference, r->ratio, r->reference_name);
 	}
 }
 
