@@ -296,6 +296,72 @@ static void reference_counts_balance_under_contention(void)
 	pmemset_source_delete(&src);
 }
 
+struct churn_shared {
+	struct pmemset *set;
+	struct pmemset_source *src;
+	atomic_int stop;
+	atomic_int errors;
+};
+
+/* maps and removes parts until told to stop */
+static void *churn_main(void *arg)
+{
+	struct churn_shared *sh = arg;
+	while (!atomic_load(&sh->stop)) {
+		struct pmemset_part_descriptor d = {NULL, 0};
+		if (ut_map(sh->set, sh->src, 0, SLOT, &d) != 0 ||
+		    pmemset_remove_range(sh->set, d.addr, d.size) != 0)
+			atomic_fetch_add(&sh->errors, 1);
+	}
+	return NULL;
+}
+
+/*
+ * The data path of one set runs while other threads map and unmap parts
+ * of another set and of the same set: libpmem2's PAGE-granularity persist
+ * consults a process-wide registry of mappings that pmem2_map_new and
+ * pmem2_map_delete change, so the library has to keep them apart.
+ */
+static void persist_while_other_threads_map_and_unmap(void)
+{
+	char path[PATH_MAX];
+	ut_file_create_sparse(ut_path(path, "churn"), SLOT);
+	struct pmemset_source *src = ut_source_file(path);
+	struct churn_shared same = {0}, other = {0};
+	same.set = ut_set_new(NULL, NULL, NULL);
+	other.set = ut_set_new(NULL, NULL, NULL);
+	same.src = other.src = src;
+	char *p = ut_map_ok(same.set, src, 0, SLOT).addr;
+
+	pthread_t threads[4];
+	for (int i = 0; i < 4; i++)
+		CU_ASSERT_FATAL(pthread_create(&threads[i], NULL, churn_main,
+					       i == 0 ? &same : &other) == 0);
+	unsigned rounds = iterations(1000) * 100;
+	char buf[256];
+	memset(buf, 'c', sizeof(buf));
+	for (unsigned i = 0; i < rounds; i++) {
+		size_t off = (i * 4099) % (SLOT - sizeof(buf));
+		p[off] = (char)i;
+		pmemset_persist(same.set, p + off, 1);
+		if (i % 16 == 0) {
+			pmemset_flush(same.set, p + off, 1);
+			pmemset_memcpy(same.set, p + off, buf, sizeof(buf), 0);
+			pmemset_memset(same.set, p + off, 'm', 64, 0);
+		}
+	}
+	atomic_store(&same.stop, 1);
+	atomic_store(&other.stop, 1);
+	for (int i = 0; i < 4; i++)
+		pthread_join(threads[i], NULL);
+	UT_ASSERT_EQ(atomic_load(&same.errors) + atomic_load(&other.errors), 0);
+	UT_ASSERT_EQ(ut_count_maps(same.set), 1);
+	UT_ASSERT_EQ(ut_count_maps(other.set), 0);
+	pmemset_delete(&same.set);
+	pmemset_delete(&other.set);
+	pmemset_source_delete(&src);
+}
+
 static CU_TestInfo tests[] = {
 	{"threads_map_lookup_remove_without_coalescing",
 	 threads_map_lookup_remove_without_coalescing},
@@ -303,6 +369,8 @@ static CU_TestInfo tests[] = {
 	 threads_map_lookup_remove_with_opportunistic_coalescing},
 	{"threads_map_lookup_remove_in_reservation",
 	 threads_map_lookup_remove_in_reservation},
+	{"persist_while_other_threads_map_and_unmap",
+	 persist_while_other_threads_map_and_unmap},
 	{"reference_counts_balance_under_contention",
 	 reference_counts_balance_under_contention},
 	CU_TEST_INFO_NULL,
