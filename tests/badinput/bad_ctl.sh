@@ -57,6 +57,7 @@ expand() {
 	s=${s//@SRC@/$SRC}
 	s=${s//@TMP@/$tmpdir}
 	s=${s//@LONGWORD@/$longword}
+	s=${s//@MNT@/$MNT}
 	s=${s//@T@/$T}
 	printf '%s' "$s"
 }
