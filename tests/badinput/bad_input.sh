@@ -25,6 +25,7 @@ test_user=pmemset-badinput
 tmpdir=$T/tmpdir
 user_dir=$T/user
 mkdir -p "$tmpdir" "$SRC/subdir"
+mkfifo "$T/fifo"
 head -c $MiB /dev/urandom >"$SRC/a.img"
 head -c $MiB /dev/urandom >"$SRC/b.img"
 head -c 4096 /dev/urandom >"$SRC/small.img"
