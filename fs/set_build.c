@@ -30,6 +30,63 @@ static int fail(char *err, size_t errlen, int code, const char *format, ...)
 	return code;
 }
 
+#define SETFILE_MAX_BYTES (1 << 20)
+
+/*
+ * Reads the whole set file into a NUL-terminated buffer. Only a regular
+ * file up to SETFILE_MAX_BYTES: a FIFO would block the start-up and
+ * /dev/zero would never end. O_NONBLOCK keeps the open of a FIFO from
+ * waiting for a writer before we can look at what it is.
+ */
+static int read_setfile_text(const char *path, char **out, size_t *outlen,
+			     char *err, size_t errlen)
+{
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return fail(err, errlen, -errno, " cannot open: %s",
+			    strerror(errno));
+	struct stat st;
+	int ret = 0;
+	char *text = NULL;
+	if (fstat(fd, &st) != 0) {
+		ret = fail(err, errlen, -errno, " cannot stat: %s",
+			   strerror(errno));
+		goto out_close;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		ret = fail(err, errlen, -EINVAL, " not a regular file");
+		goto out_close;
+	}
+	if (st.st_size > SETFILE_MAX_BYTES) {
+		ret = fail(err, errlen, -EFBIG,
+			   " too large (%lld bytes, max %d)",
+			   (long long)st.st_size, SETFILE_MAX_BYTES);
+		goto out_close;
+	}
+	size_t len = 0, cap = (size_t)st.st_size + 1;
+	text = malloc(cap + 1);
+	if (text == NULL) {
+		ret = fail(err, errlen, -ENOMEM, " out of memory");
+		goto out_close;
+	}
+	ssize_t n;
+	/* read one byte more than stat said, to notice a file that grew */
+	while (len < cap && (n = read(fd, text + len, cap - len)) > 0)
+		len += (size_t)n;
+	if (len == cap) {
+		ret = fail(err, errlen, -EFBIG, " changed while being read");
+		goto out_close;
+	}
+	text[len] = '\0';
+	*out = text;
+	*outlen = len;
+	text = NULL;
+out_close:
+	free(text);
+	close(fd);
+	return ret;
+}
+
 int setfile_load(const char *path, struct set_spec *spec, char *err,
 		 size_t errlen)
 {
@@ -37,28 +94,11 @@ int setfile_load(const char *path, struct set_spec *spec, char *err,
 	if (realpath(path, resolved) == NULL)
 		return fail(err, errlen, -errno, " cannot open: %s",
 			    strerror(errno));
-	FILE *f = fopen(resolved, "r");
-	if (f == NULL)
-		return fail(err, errlen, -errno, " cannot open: %s",
-			    strerror(errno));
 	char *text = NULL;
 	size_t textlen = 0;
-	FILE *mem = open_memstream(&text, &textlen);
-	if (mem == NULL) {
-		fclose(f);
-		return fail(err, errlen, -ENOMEM, "out of memory");
-	}
-	char buf[4096];
-	size_t n;
-	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
-		fwrite(buf, 1, n, mem);
-	int read_error = ferror(f);
-	fclose(f);
-	fclose(mem);
-	if (read_error) {
-		free(text);
-		return fail(err, errlen, -EIO, " cannot read");
-	}
+	int ret = read_setfile_text(resolved, &text, &textlen, err, errlen);
+	if (ret)
+		return ret;
 	const char *nul = memchr(text, '\0', textlen);
 	if (nul != NULL) {
 		unsigned line = 1;
@@ -69,8 +109,7 @@ int setfile_load(const char *path, struct set_spec *spec, char *err,
 			    "%u: NUL byte in the set file (not a text file?)",
 			    line);
 	}
-	int ret =
-		setfile_parse_text(text, dirname(resolved), spec, err, errlen);
+	ret = setfile_parse_text(text, dirname(resolved), spec, err, errlen);
 	free(text);
 	return ret ? -EINVAL : 0;
 }
