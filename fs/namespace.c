@@ -50,11 +50,13 @@ void ns_destroy(struct namespace *ns)
 		part_node_free(ns->parts[i]);
 	for (size_t i = 0; i < ns->nmaps; i++)
 		free(ns->maps[i]);
-	for (size_t i = 0; i < ns->nretired; i++)
-		free(ns->retired[i]);
+	while (ns->retired != NULL) {
+		struct map_view *m = ns->retired;
+		ns->retired = m->next_retired;
+		free(m);
+	}
 	free(ns->parts);
 	free(ns->maps);
-	free(ns->retired);
 	free(ns->mountpoint);
 	pthread_cond_destroy(&ns->released);
 	pthread_mutex_destroy(&ns->lock);
@@ -85,9 +87,9 @@ struct map_view *ns_map_by_ino_locked(struct namespace *ns, fuse_ino_t ino)
 		if (ns->maps[i]->ino == ino)
 			return ns->maps[i];
 	}
-	for (size_t i = 0; i < ns->nretired; i++) {
-		if (ns->retired[i]->ino == ino)
-			return ns->retired[i];
+	for (struct map_view *m = ns->retired; m; m = m->next_retired) {
+		if (m->ino == ino)
+			return m;
 	}
 	return NULL;
 }
@@ -147,8 +149,7 @@ bool ns_part_busy_locked(struct namespace *ns, const struct part_node *part)
 		    ranges_overlap(m->addr, m->size, part->addr, part->length))
 			return true;
 	}
-	for (size_t i = 0; i < ns->nretired; i++) {
-		const struct map_view *m = ns->retired[i];
+	for (const struct map_view *m = ns->retired; m; m = m->next_retired) {
 		if (ranges_overlap(m->addr, m->size, part->addr, part->length))
 			return true;
 	}
@@ -205,7 +206,7 @@ static struct map_view *take_same_view(struct namespace *ns,
 }
 
 /* Old views that did not survive: keep the open ones, free the rest. */
-static int retire_views(struct namespace *ns)
+static void retire_views(struct namespace *ns)
 {
 	for (size_t i = 0; i < ns->nmaps; i++) {
 		struct map_view *m = ns->maps[i];
@@ -216,14 +217,9 @@ static int retire_views(struct namespace *ns)
 			free(m);
 			continue;
 		}
-		void *grown =
-			realloc(ns->retired, (ns->nretired + 1) * sizeof(m));
-		if (grown == NULL)
-			return -ENOMEM; /* leaks one view, never its memory */
-		ns->retired = grown;
-		ns->retired[ns->nretired++] = m;
+		m->next_retired = ns->retired;
+		ns->retired = m;
 	}
-	return 0;
 }
 
 int ns_refresh_maps_locked(struct namespace *ns)
@@ -255,7 +251,7 @@ int ns_refresh_maps_locked(struct namespace *ns)
 		fresh[i] = m;
 	}
 	free(descs);
-	int retired = retire_views(ns);
+	retire_views(ns);
 	free(ns->maps);
 	ns->maps = fresh;
 	ns->nmaps = n;
@@ -266,7 +262,7 @@ int ns_refresh_maps_locked(struct namespace *ns)
 			fresh[kept++] = fresh[i];
 	}
 	ns->nmaps = kept;
-	return ret ? ret : retired;
+	return ret;
 }
 
 int ns_part_open(struct namespace *ns, fuse_ino_t ino, struct part_node **part)
@@ -307,12 +303,11 @@ void ns_map_release(struct namespace *ns, struct map_view *map)
 	pthread_mutex_lock(&ns->lock);
 	map->opens--;
 	if (!map->live && map->opens == 0) {
-		for (size_t i = 0; i < ns->nretired; i++) {
-			if (ns->retired[i] != map)
-				continue;
-			ns->retired[i] = ns->retired[--ns->nretired];
-			break;
-		}
+		struct map_view **link = &ns->retired;
+		while (*link != NULL && *link != map)
+			link = &(*link)->next_retired;
+		if (*link != NULL)
+			*link = map->next_retired;
 		free(map);
 	}
 	pthread_cond_broadcast(&ns->released);

@@ -56,6 +56,7 @@ struct map_view {
 	bool live;	/* false: the part map changed, kept for open handles */
 	unsigned opens; /* under the namespace lock */
 	atomic_bool dirty;
+	struct map_view *next_retired;
 };
 
 struct counters {
@@ -78,8 +79,7 @@ struct namespace
 	size_t nparts, parts_cap;
 	struct map_view **maps; /* live ones, in address order */
 	size_t nmaps;
-	struct map_view **retired; /* no longer live, still open */
-	size_t nretired;
+	struct map_view *retired; /* no longer live, still open: a list */
 	fuse_ino_t next_ino;
 
 	struct counters counters;
