@@ -267,7 +267,7 @@ profile_daemon() {
 		# awk, not head: head would close the pipe early and, under
 		# pipefail, the SIGPIPE would end the whole benchmark
 		perf report -i "$data" --no-children --sort dso,symbol --stdio 2>/dev/null |
-			awk '/^ +[0-9]+\.[0-9]+%/ && ++n <= 30' || true
+			awk '/^ +[0-9]+\.[0-9]+%/ && ++n <= 30 { sub(/ +- +- *$/, ""); print }' || true
 	} >"$report"
 	bench_log "profile of $system during $workload: $report"
 }
