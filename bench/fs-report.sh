@@ -135,7 +135,7 @@ plot_sweep() {
 		echo "set logscale x 2; set xrange [3:1400]; set grid"
 		echo "set xtics ('4K' 4, '8K' 8, '16K' 16, '32K' 32, '64K' 64, '128K' 128, '256K' 256, '512K' 512, '1M' 1024)"
 		echo "set xlabel 'block size (dd bs)'; set ylabel 'GB/s (median, bars: min-max)'"
-		echo "set key below; set yrange [0:*]"
+		echo "set key below; set bmargin 7; set yrange [0:*]"
 		local index=0 panel title plots
 		for workload in seq_read seq_write; do
 			case $workload in
