@@ -80,7 +80,7 @@ start_fs() {
 	local system=$1 mnt=$2
 	shift 2
 	mkdir -p "$mnt"
-	"$@" >"$work/$system.log" 2>&1 &
+	"$@" >"$work/$system.log" 2>&1 9>&- & # 9: the benchmark lock
 	fs_pid[$system]=$!
 	fs_mnt[$system]=$mnt
 	if ! wait_mounted "${fs_pid[$system]}" "$mnt"; then

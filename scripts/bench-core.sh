@@ -21,6 +21,12 @@ echo "machine: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores," \
 	"$(free -g | awk '/^Mem:/ {print $2}') GiB memory, kernel $(uname -r)"
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg); niceness ${BENCH_NICE:-0}"
 echo "libpmem2: $(dpkg-query -W -f='${Version}' libpmem2 2>/dev/null || echo unknown)"
+# one benchmark at a time on this machine (shared with scripts/bench.sh)
+exec 9>/tmp/pmemsetfs-bench.lock
+if ! flock -n 9; then
+	echo "bench-core: waiting for another benchmark run to finish (/tmp/pmemsetfs-bench.lock)" >&2
+	flock 9
+fi
 # bench_core names its files bench_core.PID.*; remove them even if it dies
 dir=${BENCH_DIR:-/dev/shm}
 nice -n "${BENCH_NICE:-0}" "$build/bench/bench_core" -d "$dir" "$@" &

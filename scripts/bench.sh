@@ -54,6 +54,14 @@ for bs in $block_sizes; do
 	bs_bytes+=("$b")
 done
 
+# one benchmark at a time on this machine: two runs would disturb each
+# other's figures (and must not share an output directory)
+exec 9>/tmp/pmemsetfs-bench.lock
+if ! flock -n 9; then
+	bench_log "waiting for another benchmark run to finish (/tmp/pmemsetfs-bench.lock)"
+	flock 9
+fi
+
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
 raw_csv="$out/raw.csv"
