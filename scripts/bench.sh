@@ -150,7 +150,9 @@ for system in $systems; do
 	rss_after_line+=("$system after:  $(rss_of "${fs_pid[$system]}")")
 	case $system in A_*) rss_after_line+=("$system moved $(bytes_moved "$system") through the daemon (status counters)") ;; esac
 done
-if [ "${BENCH_PERF:-0}" = 1 ]; then
+if [ "${BENCH_PERF:-0}" = 1 ] && ! command -v perf >/dev/null; then
+	bench_log "BENCH_PERF=1 but perf is not installed (Debian: linux-perf); no profiles"
+elif [ "${BENCH_PERF:-0}" = 1 ]; then
 	for system in $systems; do
 		case $system in A_*) ;; *) continue ;; esac
 		for workload in seq_read seq_write hot_read; do profile_daemon "$system" "$workload"; done
