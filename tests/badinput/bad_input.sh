@@ -26,6 +26,12 @@ tmpdir=$T/tmpdir
 user_dir=$T/user
 mkdir -p "$tmpdir" "$SRC/subdir"
 mkfifo "$T/fifo"
+{
+	printf 'part a %s\n' "$SRC/a.img"
+	for ((i = 0; i < 32768; i++)); do
+		printf '# %061d\n' "$i"
+	done
+} >"$T/big.set"
 head -c $MiB /dev/urandom >"$SRC/a.img"
 head -c $MiB /dev/urandom >"$SRC/b.img"
 head -c 4096 /dev/urandom >"$SRC/small.img"
