@@ -222,6 +222,22 @@ static void part_names_that_cannot_be_files_are_refused(void)
 	CU_ASSERT_FALSE(setfile_valid_part_name(longname));
 }
 
+static void messages_escape_control_bytes_and_cut_long_text(void)
+{
+	char out[64];
+	setfile_escape("a\x01"
+		       "b\\c\x1b",
+		       6, 100, out, sizeof(out));
+	CU_ASSERT_STRING_EQUAL(out, "a\\x01b\\x5cc\\x1b");
+	setfile_escape("abcdefgh", 8, 4, out, sizeof(out));
+	CU_ASSERT_STRING_EQUAL(out, "abcd...");
+	setfile_escape("caf\xc3\xa9", 5, 100, out, sizeof(out));
+	CU_ASSERT_STRING_EQUAL(out, "caf\xc3\xa9"); /* UTF-8 stays readable */
+	char tiny[6];
+	setfile_escape("\x01\x02\x03", 3, 100, tiny, sizeof(tiny));
+	CU_ASSERT(strlen(tiny) < sizeof(tiny)); /* never overruns */
+}
+
 int main(void)
 {
 	if (CU_initialize_registry() != CUE_SUCCESS)
@@ -243,6 +259,8 @@ int main(void)
 		    options_override_only_what_they_name);
 	CU_add_test(suite, "part_names_that_cannot_be_files_are_refused",
 		    part_names_that_cannot_be_files_are_refused);
+	CU_add_test(suite, "messages_escape_control_bytes_and_cut_long_text",
+		    messages_escape_control_bytes_and_cut_long_text);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	unsigned failures = CU_get_number_of_failures();
