@@ -8,12 +8,14 @@
  * operation and the bytes of every read against the shadow. The op sequence
  * depends only on the seed, so a failure repeats with the same seed.
  *
- * Usage: pmemfsx [-s SEED] [-n OPS] [-m MAX_LENGTH] [-o SHADOW_OUT] [-M]
+ * Usage: pmemfsx [-s SEED] [-n OPS] [-m MAX_LENGTH] [-o SHADOW_OUT] [-M] [-P]
  *                MAPFILE PART...
  *   PARTs are the part files in the order the map file spans them.
  *   -o writes the final shadow to a file (to compare the sources later),
  *   -M adds reads and writes (with msync) through mmap of the part files
  *   (they need the page cache: -o cache=page).
+ *   -P runs on plain files: no end-of-file cases, no O_TRUNC (for testing
+ *   pmemfsx itself).
  * Exit: 0 all verified, 1 mismatch or failed operation, 2 bad usage.
  */
 #define _GNU_SOURCE
@@ -52,6 +54,7 @@ struct fsx {
 	unsigned char *buf;
 	size_t max_length;
 	bool use_mmap;
+	bool plain_files; /* -P: no part-file semantics (edges, O_TRUNC) */
 	long page_size;
 	struct fsx_oplog log;
 	struct fsx_counters {
@@ -134,6 +137,8 @@ static size_t random_length(struct fsx *f, uint64_t limit)
 	else if (r < 95)
 		cap = 65536;
 	else
+		cap = f->max_length;
+	if (cap > f->max_length) /* the buffer holds max_length bytes */
 		cap = f->max_length;
 	if (cap > limit)
 		cap = limit;
@@ -286,7 +291,7 @@ static void do_sync(struct fsx *f, struct view *v)
  * the size and the bytes must stay. */
 static void do_reopen(struct fsx *f, struct view *v)
 {
-	bool trunc = rng_below(f, 4) == 0;
+	bool trunc = rng_below(f, 4) == 0 && !f->plain_files;
 	fsx_oplog_add(&f->log, f->count.ops, trunc ? "reopen-trunc" : "reopen",
 		      v->path, 0, 0);
 	if (close(v->fd) != 0)
@@ -308,8 +313,13 @@ static void do_mmap(struct fsx *f)
 	bool write = rng_below(f, 2);
 	uint64_t pages = v->size / (uint64_t)f->page_size;
 	uint64_t first = rng_below(f, pages);
-	uint64_t count =
-		1 + rng_below(f, pages - first < 16 ? pages - first : 16);
+	/* at most 16 pages, and no more than the buffer (max_length plus
+	 * one page of slack) holds */
+	uint64_t most = f->max_length / (uint64_t)f->page_size;
+	most = most < 1 ? 1 : most > 16 ? 16 : most;
+	if (most > pages - first)
+		most = pages - first;
+	uint64_t count = 1 + rng_below(f, most);
 	size_t map_len = (size_t)(count * (uint64_t)f->page_size);
 	off_t map_off = (off_t)(first * (uint64_t)f->page_size);
 	/* the bytes touched: anywhere inside the mapped pages */
@@ -355,6 +365,8 @@ static void run_one(struct fsx *f)
 		do_sync(f, v);
 	else if (r < 88)
 		do_reopen(f, v);
+	else if (f->plain_files && r >= 88)
+		do_read(f, v);
 	else if (r < 94 || !f->use_mmap)
 		do_edge(f, v);
 	else
@@ -381,7 +393,7 @@ static void check_view(struct fsx *f, struct view *v, const char *when)
 static void usage(void)
 {
 	fprintf(stderr, "usage: pmemfsx [-s SEED] [-n OPS] [-m MAX_LENGTH] "
-			"[-o SHADOW_OUT] [-M] MAPFILE PART...\n");
+			"[-o SHADOW_OUT] [-M] [-P] MAPFILE PART...\n");
 	exit(2);
 }
 
@@ -403,7 +415,7 @@ int main(int argc, char **argv)
 	int c;
 	f.seed = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
 	f.max_length = 300 * 1024;
-	while ((c = getopt(argc, argv, "s:n:m:o:M")) != -1) {
+	while ((c = getopt(argc, argv, "s:n:m:o:MP")) != -1) {
 		switch (c) {
 		case 's':
 			f.seed = strtoull(optarg, NULL, 0);
@@ -419,6 +431,9 @@ int main(int argc, char **argv)
 			break;
 		case 'M':
 			f.use_mmap = true;
+			break;
+		case 'P':
+			f.plain_files = true;
 			break;
 		default:
 			usage();
