@@ -13,6 +13,7 @@
 #include "part.h"
 #include "placement.h"
 #include "pmem2_guard.h"
+#include "registry.h"
 #include "set.h"
 #include "source.h"
 
@@ -111,7 +112,7 @@ static int part_map_locked(struct pmemset_part *part, struct pmem2_config *cfg,
 		cfg, placement.reservation, placement.offset));
 	if (ret == 0)
 		ret = PMEM2_GUARDED(
-			pmem2_map_new(&map, cfg, part->source->pmem2));
+			registry_map_new(&map, cfg, part->source->pmem2));
 	if (ret) {
 		ret = set_error_pmem2(PMEMSET_E_INVALID_PMEM2_MAP, ret,
 				      "cannot map %zu bytes at source offset "
@@ -140,7 +141,7 @@ static int part_map_locked(struct pmemset_part *part, struct pmem2_config *cfg,
 	return 0;
 
 err_unmap:
-	pmem2_map_delete(&map);
+	registry_map_delete(&map);
 err_undo_placement:
 	placement_undo(set, &placement);
 	return ret;

@@ -5,12 +5,32 @@
  * mapping, and deep flush over the underlying mappings of a range. Before
  * the first mapping there is nothing to act on: calls return cleanly.
  */
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "errormsg.h"
 #include "event.h"
 #include "pmem2_guard.h"
+#include "registry.h"
 #include "set.h"
+
+/*
+ * With PAGE granularity libpmem2's functions look the address up in its
+ * mapping registry, which must not change meanwhile (registry.c).
+ */
+static bool registry_enter(const struct pmemset *set)
+{
+	if (set->effective_granularity != PMEM2_GRANULARITY_PAGE)
+		return false;
+	registry_read_lock();
+	return true;
+}
+
+static void registry_leave(bool entered)
+{
+	if (entered)
+		registry_read_unlock();
+}
 
 int pmemset_persist(struct pmemset *set, void *ptr, size_t size)
 {
@@ -21,7 +41,9 @@ int pmemset_persist(struct pmemset *set, void *ptr, size_t size)
 	ctx.data.flush.addr = ptr;
 	ctx.data.flush.len = size;
 	event_fire(set, &ctx);
+	bool entered = registry_enter(set);
 	data_path->persist(ptr, size);
+	registry_leave(entered);
 	ctx.type = PMEMSET_EVENT_DRAIN;
 	event_fire(set, &ctx);
 	return 0;
@@ -36,7 +58,9 @@ int pmemset_flush(struct pmemset *set, void *ptr, size_t size)
 	ctx.data.flush.addr = ptr;
 	ctx.data.flush.len = size;
 	event_fire(set, &ctx);
+	bool entered = registry_enter(set);
 	data_path->flush(ptr, size);
+	registry_leave(entered);
 	return 0;
 }
 
@@ -74,7 +98,9 @@ void *pmemset_memcpy(struct pmemset *set, void *pmemdest, void *src, size_t len,
 	ctx.data.copy.len = len;
 	ctx.data.copy.flags = flags;
 	event_fire(set, &ctx);
+	bool entered = registry_enter(set);
 	void *ret = data_path->memcpy(pmemdest, src, len, flags);
+	registry_leave(entered);
 	memory_op_drained(set, &ctx, flags);
 	return ret;
 }
@@ -91,7 +117,9 @@ void *pmemset_memmove(struct pmemset *set, void *pmemdest, void *src,
 	ctx.data.move.len = len;
 	ctx.data.move.flags = flags;
 	event_fire(set, &ctx);
+	bool entered = registry_enter(set);
 	void *ret = data_path->memmove(pmemdest, src, len, flags);
+	registry_leave(entered);
 	memory_op_drained(set, &ctx, flags);
 	return ret;
 }
@@ -108,7 +136,9 @@ void *pmemset_memset(struct pmemset *set, void *pmemdest, int c, size_t len,
 	ctx.data.set.len = len;
 	ctx.data.set.flags = flags;
 	event_fire(set, &ctx);
+	bool entered = registry_enter(set);
 	void *ret = data_path->memset(pmemdest, c, len, flags);
+	registry_leave(entered);
 	memory_op_drained(set, &ctx, flags);
 	return ret;
 }

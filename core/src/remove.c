@@ -11,6 +11,7 @@
 #include "event.h"
 #include "placement.h"
 #include "pmem2_guard.h"
+#include "registry.h"
 #include "remove.h"
 
 /*
@@ -22,7 +23,7 @@ static int unmap_run(struct pmemset_part_map *pmap, size_t first, size_t count,
 {
 	for (*done = 0; *done < count; (*done)++) {
 		struct part_mapping *m = &pmap->mappings[first + *done];
-		int ret = PMEM2_GUARDED(pmem2_map_delete(&m->map));
+		int ret = PMEM2_GUARDED(registry_map_delete(&m->map));
 		if (ret == PMEM2_E_MAPPING_NOT_FOUND)
 			return set_error_pmem2(PMEMSET_E_CANNOT_FIND_PART_MAP,
 					       ret, "cannot unmap part at %p",
@@ -217,7 +218,7 @@ void remove_all_part_maps(struct pmemset *set)
 	while ((pmap = index_first(set->index)) != NULL) {
 		index_remove(set->index, pmap);
 		for (size_t i = 0; i < pmap->mapping_count; i++) {
-			int ret = pmem2_map_delete(&pmap->mappings[i].map);
+			int ret = registry_map_delete(&pmap->mappings[i].map);
 			if (ret)
 				log_message(1, "cannot unmap part: %d", ret);
 		}
