@@ -84,6 +84,7 @@ still_serving()
 make_source anchor 8192
 echo "part anchor $SRC/anchor" >"$T/set"
 ln -s "$MNT/anchor" "$T/link-into-mount"
+ln -s "$MNT/.pmemset" "$T/dir-link-into-mount"
 
 for mode in multi-threaded single-threaded; do
 	if [ $mode = multi-threaded ]; then
@@ -99,10 +100,18 @@ for mode in multi-threaded single-threaded; do
 	ctl_within_time EINVAL "part loop temporary=$MNT/.pmemset length=4096"
 	still_serving "$mode, after a temporary part inside the mount"
 	if [ $mode = multi-threaded ]; then
-		# the path does not name the mount; only the daemon's check of
-		# the opened file can see it (with -s nothing can, see README)
+		# these paths do not start with the mount point; only the
+		# daemon's look at the file itself can see where it is (with -s
+		# no thread is free to answer that look, see the README)
 		ctl_within_time EINVAL "part loop $T/link-into-mount"
 		still_serving "$mode, after a symlink into the mount"
+		ctl_within_time EINVAL "part loop $SRC/../mnt/anchor"
+		still_serving "$mode, after a path through .. into the mount"
+		ctl_within_time EINVAL "part loop ${T}//mnt/anchor"
+		still_serving "$mode, after a path with // into the mount"
+		ctl_within_time EINVAL \
+			"part loop $T/dir-link-into-mount/new create length=4096"
+		still_serving "$mode, after create in a directory of the mount"
 	fi
 	unmount_set
 done
