@@ -8,9 +8,12 @@
  * fail and whose failure the library reports to its caller. Calls that
  * release resources while undoing an earlier failure, or while tearing a set
  * down (pmem2_map_delete in rollback and pmemset_delete,
- * pmem2_vm_reservation_shrink/delete when trimming) do not, because a failure
- * there could not be undone and would only leak the mapping. Getters that
- * cannot fail (pmem2_map_get_address, ...) are not injection points either.
+ * pmem2_vm_reservation_shrink/delete of internal arenas, pmem2_config_delete,
+ * pmem2_source_delete) do not, because a failure there could not be undone
+ * and would only leak. Queries made while releasing space
+ * (pmem2_vm_reservation_map_find_last) and getters that cannot fail
+ * (pmem2_map_get_address, pmem2_get_*_fn, ...) are not injection points
+ * either.
  */
 #include <stdatomic.h>
 
