@@ -101,21 +101,24 @@ static void node_release(struct part_map_index *index, struct index_node *n)
 }
 
 /*
- * How many keys of n are <= key: a branch-free binary search (keys are
- * sorted), which touches two or three of a node's four key cache lines.
+ * How many keys of n are <= key (keys are sorted). A lookup is bound by
+ * the chain of dependent loads, so a branch-free binary search narrows the
+ * node to at most 8 keys and a linear count, whose compares are independent,
+ * finishes it.
  */
 static int key_rank(const struct index_node *n, uintptr_t key)
 {
-	if (n->count == 0)
-		return 0;
 	const uintptr_t *base = n->keys;
 	int len = n->count;
-	while (len > 1) {
+	while (len > 8) {
 		int half = len / 2;
 		base = base[half] <= key ? base + half : base;
 		len -= half;
 	}
-	return (int)(base - n->keys) + (*base <= key);
+	int rank = (int)(base - n->keys);
+	for (int i = 0; i < len; i++)
+		rank += base[i] <= key;
+	return rank;
 }
 
 static uintptr_t node_min(const struct index_node *n)
