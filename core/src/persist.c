@@ -3,7 +3,9 @@
  * persist.c -- the data path: persist, flush, drain, memcpy, memmove and
  * memset through the libpmem2 functions captured from the set's first
  * mapping, and deep flush over the underlying mappings of a range. Before
- * the first mapping there is nothing to act on: calls return cleanly.
+ * the first mapping there is nothing to act on: calls return cleanly. With
+ * PAGE granularity each libpmem2 call holds the registry lock for reading
+ * (registry.c); otherwise the data path takes no lock at all.
  */
 #include <stdbool.h>
 #include <stdint.h>

@@ -12,10 +12,11 @@
  * left a PROT_NONE region and a VMA behind until vm.max_map_count ran out.
  * Here a set owns a list of arenas, internal reservations of at least 1 GiB
  * of address space (PROT_NONE: no memory is committed), and part maps are
- * placed in them: at an arena's high-water mark first, then in a hole, else
- * in a new arena. An arena is deleted when it empties, except the last one,
- * which is kept for reuse. The API cannot tell the difference: part maps,
- * descriptors, lookups and error codes are what the spec gives.
+ * placed in them: at an arena's high-water mark first, then in a hole of an
+ * arena at most half used, else in a new arena. An arena is deleted when it
+ * empties, except the last one, which is kept for reuse. The API cannot tell
+ * the difference: part maps, descriptors, lookups and error codes are what the
+ * spec gives.
  *
  * Reliable coalescing without a configured reservation follows from it: the
  * anchor usually ends at its arena's high-water mark, so the space after it
