@@ -30,6 +30,7 @@
 
 #include "data_path.h"
 #include "handlers.h"
+#include "mountinfo.h"
 #include "set_build.h"
 
 #define BUSY_WAIT_SECONDS 2
@@ -144,16 +145,15 @@ static int unmap_part_locked(struct namespace *ns, const char *name, char *err,
 
 /*
  * A source on this very mount would make the daemon wait on itself (and
- * map its own files). Refused by name first (the only protection with -s,
- * where no other thread could answer), then by device.
+ * map its own files). Refused by walking the path without ever asking the
+ * mount (the only protection with -s, where no other thread could answer),
+ * then by device (bind mounts of this mount elsewhere).
  */
 static int refuse_own_mount(struct namespace *ns, const struct part_spec *p,
 			    char *err, size_t errlen)
 {
 	const char *path = p->path ? p->path : p->temp_dir;
-	size_t len = ns->mountpoint ? strlen(ns->mountpoint) : 0;
-	if (len > 0 && strncmp(path, ns->mountpoint, len) == 0 &&
-	    (path[len] == '\0' || path[len] == '/' || len == 1))
+	if (ns->mountpoint != NULL && path_leads_into(path, ns->mountpoint))
 		goto refuse;
 	struct stat st;
 	char *dir = strdup(path);

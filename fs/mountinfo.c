@@ -7,7 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <unistd.h>
 
 #include "mountinfo.h"
 
@@ -25,6 +27,69 @@ static void unescape_octal(char *s)
 		}
 	}
 	*out = '\0';
+}
+
+static bool is_at_or_below(const char *path, const char *top)
+{
+	size_t len = strlen(top);
+	if (strcmp(top, "/") == 0)
+		return true;
+	return strncmp(path, top, len) == 0 &&
+	       (path[len] == '\0' || path[len] == '/');
+}
+
+#define MAX_SYMLINKS 40
+
+bool path_leads_into(const char *path, const char *mountpoint)
+{
+	/* todo: components still to walk; done: the resolved prefix */
+	char todo[2 * PATH_MAX + 2], done[PATH_MAX] = "", link[PATH_MAX];
+	int symlinks = 0;
+	if (strlen(path) >= PATH_MAX)
+		return true; /* refuse what we cannot check */
+	strcpy(todo, path);
+	char *rest = todo;
+	while (*rest != '\0') {
+		char *slash = strchr(rest, '/');
+		size_t clen = slash ? (size_t)(slash - rest) : strlen(rest);
+		char component[PATH_MAX];
+		memcpy(component, rest, clen);
+		component[clen] = '\0';
+		rest += clen + (slash != NULL);
+		if (clen == 0 || strcmp(component, ".") == 0)
+			continue;
+		if (strcmp(component, "..") == 0) {
+			char *up = strrchr(done, '/');
+			if (up != NULL)
+				*up = '\0';
+			continue;
+		}
+		char next[PATH_MAX];
+		if (snprintf(next, sizeof(next), "%s/%s", done, component) >=
+		    (int)sizeof(next))
+			return true;
+		if (is_at_or_below(next, mountpoint))
+			return true; /* and we never lstat it */
+		struct stat st;
+		if (lstat(next, &st) != 0 || !S_ISLNK(st.st_mode)) {
+			strcpy(done, next); /* missing parts stay lexical */
+			continue;
+		}
+		ssize_t n = readlink(next, link, sizeof(link) - 1);
+		if (n < 0 || ++symlinks > MAX_SYMLINKS)
+			return true;
+		link[n] = '\0';
+		/* the link's target replaces the component: walk it first */
+		char joined[sizeof(todo)];
+		if (snprintf(joined, sizeof(joined), "%s/%s", link, rest) >=
+		    (int)sizeof(joined))
+			return true;
+		strcpy(todo, joined);
+		rest = todo;
+		if (link[0] == '/')
+			done[0] = '\0';
+	}
+	return is_at_or_below(done[0] ? done : "/", mountpoint);
 }
 
 bool mountinfo_find(const char *path, dev_t *dev)

@@ -17,4 +17,12 @@
  */
 bool mountinfo_find(const char *path, dev_t *dev);
 
+/*
+ * true when path leads to mountpoint or below it: resolved component by
+ * component (".", "..", "//", symlinks), comparing each prefix with the
+ * (resolved) mount point BEFORE looking at it, so nothing on that mount
+ * is ever asked for. Works with a single-threaded daemon too.
+ */
+bool path_leads_into(const char *path, const char *mountpoint);
+
 #endif /* PMEMSETFS_MOUNTINFO_H */
