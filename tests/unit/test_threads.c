@@ -308,10 +308,16 @@ static void *churn_main(void *arg)
 {
 	struct churn_shared *sh = arg;
 	while (!atomic_load(&sh->stop)) {
+		/* no CUnit calls here: CUnit is not thread safe */
+		struct pmemset_part *part = NULL;
 		struct pmemset_part_descriptor d = {NULL, 0};
-		if (ut_map(sh->set, sh->src, 0, SLOT, &d) != 0 ||
-		    pmemset_remove_range(sh->set, d.addr, d.size) != 0)
+		if (pmemset_part_new(&part, sh->set, sh->src, 0, SLOT) != 0 ||
+		    pmemset_part_map(&part, NULL, &d) != 0 ||
+		    pmemset_remove_range(sh->set, d.addr, d.size) != 0) {
 			atomic_fetch_add(&sh->errors, 1);
+			pmemset_part_delete(&part);
+			break;
+		}
 	}
 	return NULL;
 }
