@@ -34,7 +34,12 @@ static void registry_leave(bool entered)
 		registry_read_unlock();
 }
 
-int pmemset_persist(struct pmemset *set, void *ptr, size_t size)
+/*
+ * persist and flush: the FLUSH event with the caller's range, the libpmem2
+ * call, and for persist the DRAIN event after it (same data left in place).
+ */
+static int flush_range(struct pmemset *set, void *ptr, size_t size,
+		       bool persist)
 {
 	const struct set_data_path *data_path = set_data_path(set);
 	if (data_path == NULL)
@@ -43,27 +48,29 @@ int pmemset_persist(struct pmemset *set, void *ptr, size_t size)
 	ctx.data.flush.addr = ptr;
 	ctx.data.flush.len = size;
 	event_fire(set, &ctx);
+
 	bool entered = registry_enter(set);
-	data_path->persist(ptr, size);
+	if (persist)
+		data_path->persist(ptr, size);
+	else
+		data_path->flush(ptr, size);
 	registry_leave(entered);
-	ctx.type = PMEMSET_EVENT_DRAIN;
-	event_fire(set, &ctx);
+
+	if (persist) {
+		ctx.type = PMEMSET_EVENT_DRAIN;
+		event_fire(set, &ctx);
+	}
 	return 0;
+}
+
+int pmemset_persist(struct pmemset *set, void *ptr, size_t size)
+{
+	return flush_range(set, ptr, size, true);
 }
 
 int pmemset_flush(struct pmemset *set, void *ptr, size_t size)
 {
-	const struct set_data_path *data_path = set_data_path(set);
-	if (data_path == NULL)
-		return 0;
-	struct pmemset_event_context ctx = {.type = PMEMSET_EVENT_FLUSH};
-	ctx.data.flush.addr = ptr;
-	ctx.data.flush.len = size;
-	event_fire(set, &ctx);
-	bool entered = registry_enter(set);
-	data_path->flush(ptr, size);
-	registry_leave(entered);
-	return 0;
+	return flush_range(set, ptr, size, false);
 }
 
 int pmemset_drain(struct pmemset *set)
@@ -88,61 +95,59 @@ static void memory_op_drained(struct pmemset *set,
 	event_fire(set, ctx);
 }
 
-void *pmemset_memcpy(struct pmemset *set, void *pmemdest, void *src, size_t len,
-		     unsigned flags)
+/*
+ * memcpy, memmove and memset: the event before the operation, the
+ * operation through libpmem2 (under the registry lock for PAGE), then the
+ * DRAIN event unless NODRAIN. src is unused for memset, c for the others.
+ */
+static void *memory_op(struct pmemset *set, enum pmemset_event type, void *dest,
+		       void *src, int c, size_t len, unsigned flags)
 {
 	const struct set_data_path *data_path = set_data_path(set);
 	if (data_path == NULL)
-		return pmemdest;
-	struct pmemset_event_context ctx = {.type = PMEMSET_EVENT_COPY};
-	ctx.data.copy.src = src;
-	ctx.data.copy.dest = pmemdest;
-	ctx.data.copy.len = len;
-	ctx.data.copy.flags = flags;
+		return dest;
+
+	struct pmemset_event_context ctx = {.type = type};
+	if (type == PMEMSET_EVENT_COPY)
+		ctx.data.copy =
+			(struct pmemset_event_copy){src, dest, len, flags};
+	else if (type == PMEMSET_EVENT_MOVE)
+		ctx.data.move =
+			(struct pmemset_event_move){src, dest, len, flags};
+	else
+		ctx.data.set = (struct pmemset_event_set){dest, c, len, flags};
 	event_fire(set, &ctx);
+
 	bool entered = registry_enter(set);
-	void *ret = data_path->memcpy(pmemdest, src, len, flags);
+	void *ret;
+	if (type == PMEMSET_EVENT_COPY)
+		ret = data_path->memcpy(dest, src, len, flags);
+	else if (type == PMEMSET_EVENT_MOVE)
+		ret = data_path->memmove(dest, src, len, flags);
+	else
+		ret = data_path->memset(dest, c, len, flags);
 	registry_leave(entered);
+
 	memory_op_drained(set, &ctx, flags);
 	return ret;
+}
+
+void *pmemset_memcpy(struct pmemset *set, void *pmemdest, void *src, size_t len,
+		     unsigned flags)
+{
+	return memory_op(set, PMEMSET_EVENT_COPY, pmemdest, src, 0, len, flags);
 }
 
 void *pmemset_memmove(struct pmemset *set, void *pmemdest, void *src,
 		      size_t len, unsigned flags)
 {
-	const struct set_data_path *data_path = set_data_path(set);
-	if (data_path == NULL)
-		return pmemdest;
-	struct pmemset_event_context ctx = {.type = PMEMSET_EVENT_MOVE};
-	ctx.data.move.src = src;
-	ctx.data.move.dest = pmemdest;
-	ctx.data.move.len = len;
-	ctx.data.move.flags = flags;
-	event_fire(set, &ctx);
-	bool entered = registry_enter(set);
-	void *ret = data_path->memmove(pmemdest, src, len, flags);
-	registry_leave(entered);
-	memory_op_drained(set, &ctx, flags);
-	return ret;
+	return memory_op(set, PMEMSET_EVENT_MOVE, pmemdest, src, 0, len, flags);
 }
 
 void *pmemset_memset(struct pmemset *set, void *pmemdest, int c, size_t len,
 		     unsigned flags)
 {
-	const struct set_data_path *data_path = set_data_path(set);
-	if (data_path == NULL)
-		return pmemdest;
-	struct pmemset_event_context ctx = {.type = PMEMSET_EVENT_SET};
-	ctx.data.set.dest = pmemdest;
-	ctx.data.set.value = c;
-	ctx.data.set.len = len;
-	ctx.data.set.flags = flags;
-	event_fire(set, &ctx);
-	bool entered = registry_enter(set);
-	void *ret = data_path->memset(pmemdest, c, len, flags);
-	registry_leave(entered);
-	memory_op_drained(set, &ctx, flags);
-	return ret;
+	return memory_op(set, PMEMSET_EVENT_SET, pmemdest, NULL, c, len, flags);
 }
 
 /* deep-flushes the parts of pmap intersecting [start, end) */

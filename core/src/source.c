@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,6 +56,28 @@ static int path_check_exists(const char *path)
 		return set_error_errno(PMEMSET_E_INVALID_SOURCE_PATH, "stat %s",
 				       path);
 	return set_error_errno(-errno, "stat %s", path);
+}
+
+/*
+ * Last step of the path-based constructors: wraps the open descriptor in a
+ * libpmem2 source and hands the source out; on failure closes and frees it.
+ */
+static int source_finish(struct pmemset_source **src,
+			 struct pmemset_source *source, bool grow,
+			 const char *path)
+{
+	int ret =
+		PMEM2_GUARDED(pmem2_source_from_fd(&source->pmem2, source->fd));
+	if (ret) {
+		set_error_pmem2(ret, ret, "cannot create a pmem2 source for %s",
+				path);
+		close(source->fd);
+		source_free(source);
+		return ret;
+	}
+	source->grow = grow;
+	*src = source;
+	return 0;
 }
 
 int pmemset_source_from_pmem2(struct pmemset_source **src,
@@ -119,24 +142,12 @@ int pmemset_xsource_from_file(struct pmemset_source **src, const char *file,
 		return ret;
 
 	ret = source_open_path(file, flags, &source->fd);
-	if (ret)
-		goto err_free_source;
-
-	ret = PMEM2_GUARDED(pmem2_source_from_fd(&source->pmem2, source->fd));
 	if (ret) {
-		set_error_pmem2(ret, ret, "cannot create pmem2 source for %s",
-				file);
-		goto err_close;
+		source_free(source);
+		return ret;
 	}
-	source->grow = (flags & PMEMSET_SOURCE_FILE_TRUNCATE_IF_NEEDED) != 0;
-	*src = source;
-	return 0;
-
-err_close:
-	close(source->fd);
-err_free_source:
-	source_free(source);
-	return ret;
+	bool grow = (flags & PMEMSET_SOURCE_FILE_TRUNCATE_IF_NEEDED) != 0;
+	return source_finish(src, source, grow, file);
 }
 
 int pmemset_source_from_file(struct pmemset_source **src, const char *file)
@@ -180,32 +191,19 @@ int pmemset_source_from_temporary(struct pmemset_source **src, const char *dir)
 		return ret;
 
 	ret = path_check_exists(dir);
-	if (ret)
-		goto err_free_source;
-
-	source->fd = temporary_file_create(dir);
-	if (source->fd < 0) {
-		ret = set_error_errno(PMEMSET_E_CANNOT_CREATE_TEMP_FILE,
-				      "cannot create a temporary file in %s",
-				      dir);
-		goto err_free_source;
+	if (ret == 0) {
+		source->fd = temporary_file_create(dir);
+		if (source->fd < 0)
+			ret = set_error_errno(
+				PMEMSET_E_CANNOT_CREATE_TEMP_FILE,
+				"cannot create a temporary file in %s", dir);
 	}
-
-	ret = PMEM2_GUARDED(pmem2_source_from_fd(&source->pmem2, source->fd));
 	if (ret) {
-		set_error_pmem2(ret, ret, "cannot create pmem2 source in %s",
-				dir);
-		goto err_close;
+		source_free(source);
+		return ret;
 	}
-	source->grow = true;
-	*src = source;
-	return 0;
-
-err_close:
-	close(source->fd);
-err_free_source:
-	source_free(source);
-	return ret;
+	/* a temporary file always grows to fit its parts */
+	return source_finish(src, source, true, dir);
 }
 
 int pmemset_source_delete(struct pmemset_source **src)
