@@ -3,7 +3,8 @@
 # itself. A `part` command whose source (or temporary directory) lies inside
 # the mount would make the daemon wait for its own answer; it must be
 # refused with EINVAL at once, leave the set unchanged and leave the daemon
-# serving, in the default multi-threaded mode and with -s.
+# serving, in the default multi-threaded mode and with -s, also when the
+# path gets there through "..", "//", "." or a symlink.
 #   ctl_inside_mount.sh PMEMSETFS FSPROBE_DIR
 # A command that hangs fails the test, and the test then aborts the FUSE
 # connection through fusectl so that neither it nor CTest stays blocked.
@@ -99,20 +100,21 @@ for mode in multi-threaded single-threaded; do
 	still_serving "$mode, after the status file as source"
 	ctl_within_time EINVAL "part loop temporary=$MNT/.pmemset length=4096"
 	still_serving "$mode, after a temporary part inside the mount"
-	if [ $mode = multi-threaded ]; then
-		# these paths do not start with the mount point; only the
-		# daemon's look at the file itself can see where it is (with -s
-		# no thread is free to answer that look, see the README)
-		ctl_within_time EINVAL "part loop $T/link-into-mount"
-		still_serving "$mode, after a symlink into the mount"
-		ctl_within_time EINVAL "part loop $SRC/../mnt/anchor"
-		still_serving "$mode, after a path through .. into the mount"
-		ctl_within_time EINVAL "part loop ${T}//mnt/anchor"
-		still_serving "$mode, after a path with // into the mount"
-		ctl_within_time EINVAL \
-			"part loop $T/dir-link-into-mount/new create length=4096"
-		still_serving "$mode, after create in a directory of the mount"
-	fi
+	# paths that do not start with the mount point but lead into it: the
+	# daemon must see that without asking the mount (with -s no thread
+	# would be free to answer)
+	ctl_within_time EINVAL "part loop $T/link-into-mount"
+	still_serving "$mode, after a symlink into the mount"
+	ctl_within_time EINVAL "part loop $SRC/../mnt/anchor"
+	still_serving "$mode, after a path through .. into the mount"
+	ctl_within_time EINVAL "part loop ${T}//./mnt/anchor"
+	still_serving "$mode, after a path with // and . into the mount"
+	ctl_within_time EINVAL \
+		"part loop $T/dir-link-into-mount/new create length=4096"
+	still_serving "$mode, after create in a directory of the mount"
+	ctl_within_time EINVAL \
+		"part loop temporary=$T/dir-link-into-mount length=4096"
+	still_serving "$mode, after a temporary part through a symlink"
 	unmount_set
 done
 assert_sources_match_model
