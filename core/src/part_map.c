@@ -10,13 +10,58 @@
 #include "errormsg.h"
 #include "part_map.h"
 
-int part_map_new(struct pmemset_part_map **pmap,
+#define PART_MAP_CHUNK 64 /* part maps per chunk: 4 KiB */
+
+_Static_assert(sizeof(struct pmemset_part_map) == PART_MAP_ALIGNMENT,
+	       "a part map fills exactly one cache line");
+
+struct part_map_chunk {
+	struct pmemset_part_map maps[PART_MAP_CHUNK];
+	struct part_map_chunk *next;
+};
+
+/* takes a free slot, adding a chunk when there is none */
+static struct pmemset_part_map *slab_take(struct part_map_slab *slab)
+{
+	if (slab->free_list == NULL) {
+		struct part_map_chunk *chunk = pmemset_zalloc_aligned(
+			PART_MAP_ALIGNMENT, sizeof(*chunk));
+		if (chunk == NULL)
+			return NULL;
+		chunk->next = slab->chunks;
+		slab->chunks = chunk;
+		for (int i = PART_MAP_CHUNK - 1; i >= 0; i--) {
+			chunk->maps[i].next_free = slab->free_list;
+			slab->free_list = &chunk->maps[i];
+		}
+	}
+	struct pmemset_part_map *pmap = slab->free_list;
+	slab->free_list = pmap->next_free;
+	memset(pmap, 0, sizeof(*pmap));
+	return pmap;
+}
+
+static void slab_put(struct part_map_slab *slab, struct pmemset_part_map *pmap)
+{
+	pmap->next_free = slab->free_list;
+	slab->free_list = pmap;
+}
+
+void part_map_slab_destroy(struct part_map_slab *slab)
+{
+	while (slab->chunks != NULL) {
+		struct part_map_chunk *chunk = slab->chunks;
+		slab->chunks = chunk->next;
+		pmemset_free(chunk);
+	}
+	slab->free_list = NULL;
+}
+
+int part_map_new(struct part_map_slab *slab, struct pmemset_part_map **pmap,
 		 struct pmem2_vm_reservation *reservation, char *addr,
 		 size_t capacity)
 {
-	/* one cache line holds what a lookup touches */
-	struct pmemset_part_map *part_map =
-		pmemset_zalloc_aligned(PART_MAP_ALIGNMENT, sizeof(*part_map));
+	struct pmemset_part_map *part_map = slab_take(slab);
 	if (part_map == NULL)
 		return set_error_errno(-ENOMEM, "cannot allocate part map");
 	if (capacity == 0)
@@ -24,7 +69,7 @@ int part_map_new(struct pmemset_part_map **pmap,
 	part_map->mappings =
 		pmemset_malloc(capacity * sizeof(*part_map->mappings));
 	if (part_map->mappings == NULL) {
-		pmemset_free(part_map);
+		slab_put(slab, part_map);
 		return set_error_errno(-ENOMEM, "cannot allocate part map");
 	}
 	part_map->mapping_capacity = capacity;
@@ -35,10 +80,10 @@ int part_map_new(struct pmemset_part_map **pmap,
 	return 0;
 }
 
-void part_map_free(struct pmemset_part_map *pmap)
+void part_map_free(struct part_map_slab *slab, struct pmemset_part_map *pmap)
 {
 	pmemset_free(pmap->mappings);
-	pmemset_free(pmap);
+	slab_put(slab, pmap);
 }
 
 int part_map_reserve_slot(struct pmemset_part_map *pmap)

@@ -34,7 +34,10 @@ struct pmemset_part_map {
 	 */
 	_Atomic size_t size;
 	atomic_int refcount;
-	struct pmem2_vm_reservation *reservation;
+	union {
+		struct pmem2_vm_reservation *reservation;
+		struct pmemset_part_map *next_free; /* while in the slab */
+	};
 	struct arena *arena; /* NULL inside the configured reservation */
 
 	/* the mapped parts in address order */
@@ -43,11 +46,26 @@ struct pmemset_part_map {
 	size_t mapping_capacity;
 };
 
+/*
+ * A set's part maps come from chunks of contiguous, cache-line aligned
+ * slots: a lookup over thousands of part maps then touches few pages and
+ * stays in cache, where separately allocated objects would be spread among
+ * libpmem2's own allocations.
+ */
+struct part_map_chunk;
+struct part_map_slab {
+	struct part_map_chunk *chunks;
+	struct pmemset_part_map *free_list;
+};
+
+/* frees the slab's chunks (all its part maps must be freed) */
+void part_map_slab_destroy(struct part_map_slab *slab);
+
 /* a part map at addr of size 0 with room for `capacity` mappings */
-int part_map_new(struct pmemset_part_map **pmap,
+int part_map_new(struct part_map_slab *slab, struct pmemset_part_map **pmap,
 		 struct pmem2_vm_reservation *reservation, char *addr,
 		 size_t capacity);
-void part_map_free(struct pmemset_part_map *pmap);
+void part_map_free(struct part_map_slab *slab, struct pmemset_part_map *pmap);
 
 /* makes room for one more mapping so that appending cannot fail */
 int part_map_reserve_slot(struct pmemset_part_map *pmap);

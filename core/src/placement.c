@@ -236,7 +236,7 @@ static int place_in_configured(struct pmemset *set, size_t size,
 				 "no room for %zu bytes in the reservation",
 				 size);
 	char *addr = (char *)pmem2_vm_reservation_get_address(rsv) + offset;
-	ret = part_map_new(&placement->part_map, rsv, addr, 1);
+	ret = part_map_new(&set->part_maps, &placement->part_map, rsv, addr, 1);
 	if (ret)
 		return ret;
 	placement->reservation = rsv;
@@ -350,8 +350,8 @@ static int place_in_arena(struct pmemset *set, size_t size,
 		placement->created_arena = true;
 	}
 
-	ret = part_map_new(&placement->part_map, arena->reservation,
-			   arena->base + offset, 1);
+	ret = part_map_new(&set->part_maps, &placement->part_map,
+			   arena->reservation, arena->base + offset, 1);
 	if (ret) {
 		if (placement->created_arena)
 			arena_forget(set, arena);
@@ -398,7 +398,7 @@ void placement_undo(struct pmemset *set, struct placement *placement)
 			arena->size = old;
 		return;
 	}
-	part_map_free(placement->part_map);
+	part_map_free(&set->part_maps, placement->part_map);
 	if (placement->created_arena)
 		arena_forget(set, arena);
 }

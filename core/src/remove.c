@@ -87,7 +87,7 @@ static int remove_whole(struct pmemset *set, struct pmemset_part_map *pmap)
 	}
 	struct arena *arena = pmap->arena;
 	size_t bytes = pmap->size;
-	part_map_free(pmap);
+	part_map_free(&set->part_maps, pmap);
 	placement_release(set, arena, freed, bytes);
 	return 0;
 }
@@ -107,8 +107,8 @@ static int remove_run(struct pmemset *set, struct pmemset_part_map *pmap,
 		ret = index_prepare_insert(set->index);
 		if (ret)
 			return ret;
-		ret = part_map_new(&upper, pmap->reservation, NULL,
-				   pmap->mapping_count - first);
+		ret = part_map_new(&set->part_maps, &upper, pmap->reservation,
+				   NULL, pmap->mapping_count - first);
 		if (ret)
 			return ret;
 	}
@@ -130,7 +130,7 @@ static int remove_run(struct pmemset *set, struct pmemset_part_map *pmap,
 			index_rekey(set->index, old_addr, pmap);
 	}
 	if (upper != NULL)
-		part_map_free(upper);
+		part_map_free(&set->part_maps, upper);
 	if (done > 0)
 		placement_release(set, pmap->arena, freed, bytes);
 	return ret;
@@ -222,7 +222,7 @@ void remove_all_part_maps(struct pmemset *set)
 			if (ret)
 				log_message(1, "cannot unmap part: %d", ret);
 		}
-		part_map_free(pmap);
+		part_map_free(&set->part_maps, pmap);
 	}
 	set->anchor = NULL;
 	arenas_delete_all(set);

@@ -55,6 +55,7 @@ int pmemset_delete(struct pmemset **set)
 	if (s == NULL)
 		return 0;
 	remove_all_part_maps(s);
+	part_map_slab_destroy(&s->part_maps);
 	pthread_rwlock_destroy(&s->lock);
 	index_delete(s->index);
 	pmemset_free(s->config);

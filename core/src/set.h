@@ -34,8 +34,9 @@ struct pmemset {
 
 	atomic_int coalescing; /* enum pmemset_coalescing; a plain store */
 	struct pmemset_part_map *anchor;
-	struct arena *arenas;	       /* internal reservations (placement.c) */
-	size_t reservation_full_below; /* configured one: [0, this) is used */
+	struct arena *arenas; /* internal reservations (placement.c) */
+	struct part_map_slab part_maps; /* where its part maps live */
+	size_t reservation_full_below;	/* configured one: [0, this) is used */
 
 	/*
 	 * Filled once by the first successful mapping (under the write lock)
