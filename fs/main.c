@@ -20,6 +20,7 @@
 #include "mountinfo.h"
 #include "ops.h"
 #include "options.h"
+#include "readahead.h"
 #include "set_build.h"
 
 static struct namespace ns;
@@ -127,6 +128,8 @@ int main(int argc, char **argv)
 	/* ctl refuses sources on this very mount (see ctl.c) */
 	if (ns.mountpoint != NULL)
 		ns.has_mount_dev = mountinfo_find(ns.mountpoint, &ns.mount_dev);
+	if (ns.has_mount_dev && !ns.direct_io)
+		readahead_set(ns.mount_dev, 1024); /* see readahead.c */
 	fuse_daemonize(o.cmdline.foreground);
 	if (!o.cmdline.foreground) {
 		openlog("pmemsetfs", LOG_PID, LOG_DAEMON);
