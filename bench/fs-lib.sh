@@ -238,7 +238,8 @@ bytes_moved() {
 }
 
 # BENCH_PERF=1: a call-graph profile of daemon $1 while one workload runs
-# ($2: seq_read, seq_write or hot_read, 1 MiB blocks); the report goes to
+# ($2: seq_read, seq_write or hot_read with 1 MiB blocks, or randread: fio
+# 4 KiB random reads, 3 x 1 s); the report goes to
 # $out/perf-SYSTEM-WORKLOAD.txt
 profile_daemon() {
 	local system=$1 workload=$2 pid=${fs_pid[$1]} data perf_pid
@@ -253,6 +254,12 @@ profile_daemon() {
 	local i
 	for ((i = 0; i < 3; i++)); do
 		case $workload in
+		randread)
+			fio --name=profile --filename="${fs_dir[$system]}/rand" \
+				--rw=randread --bs=4k --ioengine=psync --time_based \
+				--runtime=1 --size="$rand_bytes" --fallocate=none \
+				--allow_file_create=0 >/dev/null 2>&1
+			;;
 		seq_write)
 			dd if=/dev/zero of="$file" bs=1M count=$((seq_bytes / 1048576)) \
 				conv=notrunc,fsync status=none
@@ -263,7 +270,8 @@ profile_daemon() {
 	kill -INT "$perf_pid"
 	wait "$perf_pid" 2>/dev/null || true
 	{
-		echo "# perf record -g -p <$system daemon> during 3x dd bs=1M $workload"
+		echo "# perf record -g -p <$system daemon> during 3x $workload" \
+			"(dd bs=1M, or fio 4k psync for randread)"
 		# awk, not head: head would close the pipe early and, under
 		# pipefail, the SIGPIPE would end the whole benchmark
 		perf report -i "$data" --no-children --sort dso,symbol --stdio 2>/dev/null |

@@ -22,7 +22,8 @@
 #   BENCH_NICE=0           e.g. -10: run everything (daemons, dd, fio) at that
 #                          niceness, to be less disturbed by other load (root)
 #   BENCH_PERF=0           1: afterwards, profile each pmemsetfs daemon with
-#                          perf during 1 MiB read, overwrite and hot re-read
+#                          perf during 1 MiB read, overwrite, hot re-read and
+#                          4 KiB random read
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/scripts/deps.sh"
@@ -155,7 +156,9 @@ if [ "${BENCH_PERF:-0}" = 1 ] && ! command -v perf >/dev/null; then
 elif [ "${BENCH_PERF:-0}" = 1 ]; then
 	for system in $systems; do
 		case $system in A_*) ;; *) continue ;; esac
-		for workload in seq_read seq_write hot_read; do profile_daemon "$system" "$workload"; done
+		for workload in seq_read seq_write hot_read randread; do
+			profile_daemon "$system" "$workload"
+		done
 	done
 fi
 
