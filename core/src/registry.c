@@ -10,29 +10,18 @@
  * run lock-free next to mapping and removal, so the library excludes the
  * two itself: map creation and deletion take this process-wide lock for
  * writing, the PAGE data path takes it for reading (BYTE and CACHE_LINE
- * granularity never consult the registry and stay lock-free). Writers are
- * preferred so a stream of persists cannot starve mapping.
+ * granularity never consult the registry and stay lock-free).
  */
 #include <pthread.h>
 
 #include "registry.h"
 
-static pthread_rwlock_t registry_lock;
-static pthread_once_t registry_once = PTHREAD_ONCE_INIT;
-
-static void registry_lock_init(void)
-{
-	pthread_rwlockattr_t attr;
-	pthread_rwlockattr_init(&attr);
-	pthread_rwlockattr_setkind_np(
-		&attr, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
-	pthread_rwlock_init(&registry_lock, &attr);
-	pthread_rwlockattr_destroy(&attr);
-}
+/* writer-preferring, so a stream of persists cannot starve mapping */
+static pthread_rwlock_t registry_lock =
+	PTHREAD_RWLOCK_WRITER_NONRECURSIVE_INITIALIZER_NP;
 
 static void registry_write_lock(void)
 {
-	pthread_once(&registry_once, registry_lock_init);
 	pthread_rwlock_wrlock(&registry_lock);
 }
 
@@ -55,7 +44,6 @@ int registry_map_delete(struct pmem2_map **map)
 
 void registry_read_lock(void)
 {
-	pthread_once(&registry_once, registry_lock_init);
 	pthread_rwlock_rdlock(&registry_lock);
 }
 
