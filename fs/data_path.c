@@ -44,13 +44,16 @@ ssize_t data_write(struct namespace *ns, char *base, size_t size, off_t off,
 		atomic_fetch_add(&ns->counters.persists, 1);
 	} else {
 		/*
-		 * Non-temporal stores, drained at the next persist point:
-		 * libpmem2's NOFLUSH copy (plain stores) made 1 MiB overwrites
-		 * ~30% slower (2.7-2.8 against 3.3-3.9 GB/s on /dev/shm).
+		 * Deferred: plain stores, persisted at the next persist point
+		 * (fsync, close, unmount). Not NONTEMPORAL|NODRAIN: at PAGE
+		 * granularity libpmem2 msyncs every copy that lacks NOFLUSH
+		 * (one msync per write, measured with strace), which is cheap
+		 * on tmpfs but writeback I/O on ext4; on pmem it would
+		 * acknowledge a write whose non-temporal stores are not fenced
+		 * yet.
 		 */
 		pmemset_memcpy(ns->set, base + off, src, len,
-			       PMEMSET_F_MEM_NONTEMPORAL |
-				       PMEMSET_F_MEM_NODRAIN);
+			       PMEMSET_F_MEM_NOFLUSH | PMEMSET_F_MEM_NODRAIN);
 		atomic_store(dirty, true);
 	}
 	atomic_fetch_add(&ns->counters.bytes_written, len);
