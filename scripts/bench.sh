@@ -12,8 +12,8 @@
 # environment:
 #   BENCH_SIZE=1G          total size of the parts (seq 1/2, rand 1/4, hot 1/4)
 #   BENCH_REPEAT=5         repetitions of every measurement
-#   BENCH_FIO_SECONDS=5    length of each fio run (the issue asks for 10 s;
-#                          with 10 a default run takes ~8 minutes, with 5 ~5)
+#   BENCH_FIO_SECONDS=10   length of each fio run (a default run takes about
+#                          8.5 minutes; 5 makes it about 5)
 #   BENCH_SYSTEMS="A_write A_fsync B C"   which systems to run
 #   BENCH_BLOCK_SIZES="4k 16k 64k 256k 1M"  dd block sizes for the sweep
 #   BENCH_A_OPTIONS=""     extra pmemsetfs options for both A mounts, e.g.
@@ -34,7 +34,7 @@ pmemsetfs_install_deps "${pmemsetfs_packages[@]}" fio jq gnuplot-nox
 out=${1:-./bench-results}
 total_bytes=$(parse_size "${BENCH_SIZE:-1G}")
 repeat=${BENCH_REPEAT:-5}
-fio_seconds=${BENCH_FIO_SECONDS:-5}
+fio_seconds=${BENCH_FIO_SECONDS:-10}
 systems=${BENCH_SYSTEMS:-A_write A_fsync B C}
 block_sizes=${BENCH_BLOCK_SIZES:-4k 16k 64k 256k 1M}
 [[ $repeat =~ ^[1-9][0-9]*$ ]] || bench_die "BENCH_REPEAT must be a positive number"
