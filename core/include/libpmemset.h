@@ -203,8 +203,8 @@ int pmemset_get_store_granularity(struct pmemset *set,
 				  enum pmem2_granularity *g);
 void *pmemset_memmove(struct pmemset *set, void *pmemdest, void *src,
 		      size_t len, unsigned flags);
-void *pmemset_memcpy(struct pmemset *set, void *pmemdest, void *src,
-		     size_t len, unsigned flags);
+void *pmemset_memcpy(struct pmemset *set, void *pmemdest, void *src, size_t len,
+		     unsigned flags);
 void *pmemset_memset(struct pmemset *set, void *pmemdest, int c, size_t len,
 		     unsigned flags);
 int pmemset_deep_flush(struct pmemset *set, void *ptr, size_t size);
@@ -224,8 +224,7 @@ int pmemset_source_from_pmem2(struct pmemset_source **src,
 int pmemset_source_from_file(struct pmemset_source **src, const char *file);
 int pmemset_xsource_from_file(struct pmemset_source **src, const char *file,
 			      unsigned flags);
-int pmemset_source_from_temporary(struct pmemset_source **src,
-				  const char *dir);
+int pmemset_source_from_temporary(struct pmemset_source **src, const char *dir);
 #endif
 int pmemset_source_delete(struct pmemset_source **src);
 
