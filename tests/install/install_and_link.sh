@@ -3,10 +3,14 @@
 # builds a program written only against the public header the way a user
 # would (pkg-config, and the plain `-lpmemset -lpmem2` link line), runs it,
 # and checks that the exported symbols are exactly the pmemset 1.0 API.
-# usage: install_and_link.sh BUILD_DIR SOURCE_DIR
+# usage: install_and_link.sh BUILD_DIR SOURCE_DIR [SANITIZE]
+# SANITIZE=ON: the library is built with ASan+UBSan, so the programs linked
+# to it must be too (the ASan runtime has to come first).
 set -euo pipefail
 build=$1
 src=$2
+san=()
+[ "${3:-OFF}" = ON ] && san=(-fsanitize=address,undefined)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
@@ -24,14 +28,14 @@ fail() {
 [ -f "$libdir/libpmemset.a" ] || fail "libpmemset.a not installed"
 
 # 1. pkg-config
-cc -std=gnu11 -Wall -Wextra -Werror $(pkg-config --cflags libpmemset) \
+cc "${san[@]}" -std=gnu11 -Wall -Wextra -Werror $(pkg-config --cflags libpmemset) \
 	"$src/core/examples/two_parts.c" -o "$tmp/ex-pc" \
 	$(pkg-config --libs libpmemset) -Wl,-rpath,"$libdir" ||
 	fail "example does not build with pkg-config libpmemset"
 "$tmp/ex-pc" "$tmp" >/dev/null || fail "pkg-config build of the example fails"
 
 # 2. the spec's link line, as C++ too (the header's extern "C" block)
-cc -std=gnu11 -I"$tmp/prefix/include" "$src/core/examples/two_parts.c" \
+cc "${san[@]}" -std=gnu11 -I"$tmp/prefix/include" "$src/core/examples/two_parts.c" \
 	-o "$tmp/ex-plain" -L"$libdir" -Wl,-rpath,"$libdir" -lpmemset -lpmem2 ||
 	fail "example does not link with -lpmemset -lpmem2"
 "$tmp/ex-plain" "$tmp" >/dev/null || fail "plainly linked example fails"
@@ -39,7 +43,7 @@ if command -v g++ >/dev/null; then
 	echo '#include <libpmemset.h>
 int main() { return pmemset_err_to_errno(PMEMSET_E_NOSUPP) == ENOTSUP ? 0 : 1; }' |
 		sed '1a #include <errno.h>' >"$tmp/cxx.cc"
-	g++ -Wall -Werror -I"$tmp/prefix/include" "$tmp/cxx.cc" -o "$tmp/cxx" \
+	g++ "${san[@]}" -Wall -Werror -I"$tmp/prefix/include" "$tmp/cxx.cc" -o "$tmp/cxx" \
 		-L"$libdir" -Wl,-rpath,"$libdir" -lpmemset -lpmem2 ||
 		fail "header does not compile as C++"
 	"$tmp/cxx" || fail "C++ program got a wrong err_to_errno result"
@@ -54,6 +58,8 @@ declared=$(grep -v '^typedef' "$tmp/prefix/include/libpmemset.h" | grep -oE '\bp
 	diff <(echo "$declared") <(echo "$exported") >&2 || true
 	fail "exported functions differ from the header's (< header, > library)"
 }
-objdump -T "$libdir/libpmemset.so.1" | grep -q 'LIBPMEMSET_1.0 *pmemset_part_map$' ||
+# (kept in a variable: grep -q stopping early would SIGPIPE objdump under pipefail)
+dynsyms=$(objdump -T "$libdir/libpmemset.so.1")
+grep -q 'LIBPMEMSET_1.0 *pmemset_part_map$' <<<"$dynsyms" ||
 	fail "pmemset_part_map is not versioned LIBPMEMSET_1.0"
 echo "install_and_link: installed, built with pkg-config and -lpmemset -lpmem2, $(echo "$exported" | wc -l) symbols exported: ok"
