@@ -7,8 +7,8 @@ pmemsetfs_packages=(build-essential cmake pkg-config libpmem2-dev libcunit1-dev
 pmemsetfs_install_deps() {
 	local missing=() pkg
 	for pkg in "$@"; do
-		dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null |
-			grep -q 'install ok installed' || missing+=("$pkg")
+		[ "$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null)" = \
+			"install ok installed" ] || missing+=("$pkg")
 	done
 	[ ${#missing[@]} -eq 0 ] && return 0
 	echo "installing: ${missing[*]}"
