@@ -44,10 +44,16 @@ longword=$(printf 'x%.0s' {1..100000})
 # An unprivileged user for the rows that need one; it must reach $SRC and
 # its own directory with the set file and the mount point.
 have_user=0
-if id "$test_user" >/dev/null 2>&1 ||
-	useradd --system --no-create-home --shell /usr/sbin/nologin \
-		"$test_user" >/dev/null 2>&1; then
+if id "$test_user" >/dev/null 2>&1; then
 	have_user=1
+elif useradd --system --no-create-home --shell /usr/sbin/nologin \
+	"$test_user" >/dev/null 2>&1; then
+	have_user=1
+	# a user the test made does not outlive it (lib.sh runs this after
+	# unmounting)
+	CLEANUP_CMDS+=("userdel $test_user 2>/dev/null")
+fi
+if [ $have_user = 1 ]; then
 	chmod 0711 "$T"
 	chmod 0755 "$SRC"
 	mkdir -p "$user_dir/mnt"
