@@ -29,7 +29,7 @@ if ! flock -n 9; then
 fi
 # bench_core names its files bench_core.PID.*; remove them even if it dies
 dir=${BENCH_DIR:-/dev/shm}
-nice -n "${BENCH_NICE:-0}" "$build/bench/bench_core" -d "$dir" "$@" &
+nice -n "${BENCH_NICE:-0}" "$build/scripts/bench/bench_core" -d "$dir" "$@" &
 pid=$!
 trap 'kill "$pid" 2>/dev/null; rm -f "$dir/bench_core.$pid".*' EXIT
 wait "$pid"

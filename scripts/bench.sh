@@ -27,8 +27,8 @@
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/scripts/deps.sh"
-. "$top/bench/fs-lib.sh"
-. "$top/bench/fs-report.sh"
+. "$top/scripts/bench/fs-lib.sh"
+. "$top/scripts/bench/fs-report.sh"
 pmemsetfs_install_deps "${pmemsetfs_packages[@]}" fio jq gnuplot-nox
 
 out=${1:-./bench-results}
