@@ -13,10 +13,10 @@
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
-#include <stdarg.h>
 #include <sys/stat.h>
-#include <syslog.h>
 
+#include "ctl_client.h"
+#include "log.h"
 #include "mountinfo.h"
 #include "ops.h"
 #include "options.h"
@@ -50,13 +50,6 @@ static int check_mountpoint(const char *path)
 	return 0;
 }
 
-/* In the background stderr is /dev/null: log to syslog instead. */
-static void log_to_syslog(enum fuse_log_level level, const char *format,
-			  va_list ap)
-{
-	vsyslog((int)level, format, ap); /* fuse_log levels are syslog's */
-}
-
 static int run_session(struct fuse_session *se, const struct options *o)
 {
 	if (o->cmdline.singlethread)
@@ -82,7 +75,10 @@ int main(int argc, char **argv)
 	struct fuse_session *se = NULL;
 	char err[SETFILE_ERR_MAX * 2];
 	int status = 1;
+	bool mounted = false;
 
+	if (argc >= 2 && strcmp(argv[1], "ctl") == 0)
+		return ctl_client_main(argc - 2, argv + 2);
 	int parsed = options_parse(argc, argv, &o);
 	if (parsed != 0) {
 		options_clear(&o);
@@ -113,6 +109,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "pmemsetfs: %s:%s\n", o.setfile, err);
 		goto err_destroy_session;
 	}
+	if (log_open(o.log, o.cmdline.foreground, o.cmdline.mountpoint) != 0)
+		goto err_destroy_session;
 	/*
 	 * A shell starts `pmemsetfs -f ... &` with SIGINT ignored, and libfuse
 	 * only hooks signals left at their default: SIGINT must still unmount.
@@ -125,16 +123,16 @@ int main(int argc, char **argv)
 	if (fuse_session_mount(se, o.cmdline.mountpoint) != 0)
 		goto err_remove_handlers;
 	build_undo_clear(&undo); /* mounted: the files are the set's now */
+	mounted = true;
 	/* ctl refuses sources on this very mount (see ctl.c) */
 	if (ns.mountpoint != NULL)
 		ns.has_mount_dev = mountinfo_find(ns.mountpoint, &ns.mount_dev);
 	if (ns.has_mount_dev && !ns.direct_io)
 		readahead_set(ns.mount_dev, 1024); /* see readahead.c */
+	log_start();
 	fuse_daemonize(o.cmdline.foreground);
-	if (!o.cmdline.foreground) {
-		openlog("pmemsetfs", LOG_PID, LOG_DAEMON);
-		fuse_set_log_func(log_to_syslog);
-	}
+	log_startup_line(&ns, o.setfile,
+			 ns.mountpoint ? ns.mountpoint : o.cmdline.mountpoint);
 
 	int ret = run_session(se, &o);
 	/* 0: unmounted; > 0: the signal that asked us to stop */
@@ -148,6 +146,7 @@ err_destroy_session:
 err_destroy_ns:
 	ns_destroy(&ns); /* persists everything, deletes the set */
 	build_undo_run(&undo);
+	log_close(!mounted); /* a log file made for nothing goes too */
 err_clear_spec:
 	set_spec_clear(&spec);
 err_clear_options:

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "log.h"
 #include "options.h"
 
 #define PMEMSETFS_VERSION "0.1.0"
@@ -22,6 +23,7 @@ struct raw_options {
 	char *reservation;
 	char *granularity;
 	char *cache;
+	char *log;
 	int extra_positional;
 };
 
@@ -36,6 +38,7 @@ static const struct fuse_opt option_spec[] = {
 	RAW("reservation=%s", reservation),
 	RAW("granularity=%s", granularity),
 	RAW("cache=%s", cache),
+	RAW("log=%s", log),
 	FUSE_OPT_END,
 };
 
@@ -113,6 +116,18 @@ static int check_values(const struct raw_options *raw, struct options *o)
 		else if (strcmp(raw->cache, "direct") != 0)
 			return bad("cache", raw->cache);
 	}
+	if (raw->log != NULL) {
+		if (!log_target_valid(raw->log)) {
+			fprintf(stderr,
+				"pmemsetfs: bad option log=%s (syslog, stderr "
+				"or an absolute path)\n",
+				raw->log);
+			return -1;
+		}
+		o->log = strdup(raw->log);
+		if (o->log == NULL)
+			return bad("log", raw->log);
+	}
 	return 0;
 }
 
@@ -123,6 +138,7 @@ static void free_raw(struct raw_options *raw)
 	free(raw->reservation);
 	free(raw->granularity);
 	free(raw->cache);
+	free(raw->log);
 }
 
 int options_parse(int argc, char **argv, struct options *o)
@@ -178,6 +194,7 @@ out:
 void options_clear(struct options *o)
 {
 	free(o->setfile);
+	free(o->log);
 	free(o->cmdline.mountpoint);
 	fuse_opt_free_args(&o->args);
 }
