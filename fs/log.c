@@ -30,7 +30,9 @@ enum log_target {
 
 static enum log_target target;
 static int log_fd = -1;
-static char *created_file; /* made by log_open: removed if nothing mounts */
+/* what log_open made: removed again if nothing gets mounted */
+static char *created_file;
+static char *created_dir;
 
 void log_utc_time(const struct timespec *t, bool millis, char *out,
 		  size_t outlen)
@@ -56,10 +58,16 @@ static bool syslog_available(void)
 	return stat(SYSLOG_SOCKET, &st) == 0 && S_ISSOCK(st.st_mode);
 }
 
+/* Appends to path, creating it (and remembering that) if missing. */
 static int open_file(const char *path)
 {
-	return open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY,
-		    0640);
+	int flags = O_WRONLY | O_APPEND | O_CLOEXEC | O_NOCTTY;
+	int fd = open(path, flags | O_CREAT | O_EXCL, 0640);
+	if (fd >= 0)
+		created_file = strdup(path);
+	else if (errno == EEXIST)
+		fd = open(path, flags);
+	return fd;
 }
 
 /* A directory of our own for the fall-back file: made if missing. */
@@ -72,7 +80,9 @@ static int runtime_dir(char *dir, size_t len)
 		snprintf(dir, len, "/run/pmemsetfs");
 	else
 		snprintf(dir, len, "/tmp/pmemsetfs-%u", (unsigned)geteuid());
-	if (mkdir(dir, 0700) != 0 && errno != EEXIST)
+	if (mkdir(dir, 0700) == 0)
+		created_dir = strdup(dir);
+	else if (errno != EEXIST)
 		return -1;
 	/* not a symbolic link someone else planted, and ours */
 	struct stat st;
@@ -144,12 +154,7 @@ int log_open(const char *value, bool foreground, const char *mountpoint)
 		return 0;
 	}
 	target = TARGET_FILE;
-	log_fd = open(value, O_WRONLY | O_APPEND | O_CREAT | O_EXCL | O_CLOEXEC,
-		      0640);
-	if (log_fd >= 0)
-		created_file = strdup(value);
-	else if (errno == EEXIST)
-		log_fd = open_file(value);
+	log_fd = open_file(value);
 	if (log_fd < 0) {
 		fprintf(stderr, "pmemsetfs: log=%s: %s\n", value,
 			strerror(errno));
@@ -223,10 +228,11 @@ void log_startup_line(struct namespace *ns, const char *setfile,
 		snprintf(reservation, sizeof(reservation), "%zu",
 			 s->reservation);
 	fuse_log(FUSE_LOG_INFO,
-		 "pmemsetfs: mounted %s on %s: %zu parts, %zu maps; "
+		 "pmemsetfs: mounted %s on %s: %zu part%s, %zu map%s; "
 		 "persist=%s cache=%s coalescing=%s granularity=%s "
 		 "(store: %s) reservation=%s\n",
-		 setfile, mountpoint, ns->nparts, ns->nmaps,
+		 setfile, mountpoint, ns->nparts, ns->nparts == 1 ? "" : "s",
+		 ns->nmaps, ns->nmaps == 1 ? "" : "s",
 		 setfile_persist_name(s->persist),
 		 ns->direct_io ? "direct" : "page",
 		 setfile_coalescing_name(s->coalescing),
@@ -240,8 +246,11 @@ void log_close(bool startup_failed)
 {
 	if (startup_failed && created_file != NULL)
 		unlink(created_file);
+	if (startup_failed && created_dir != NULL)
+		rmdir(created_dir);
 	free(created_file);
-	created_file = NULL;
+	free(created_dir);
+	created_file = created_dir = NULL;
 	if (target == TARGET_SYSLOG)
 		closelog();
 	if (log_fd >= 0)
