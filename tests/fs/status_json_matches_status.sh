@@ -106,9 +106,17 @@ assert_eq "null" "$(json .last_error.line)" "line of a single command"
 assert_eq "no part named 'once-more'" "$(json .last_error.reason)" "its reason"
 
 note "the README's jq examples (t went with line 1 of the script)"
-assert_eq "a b tab\\x a2" "$(jq -r '[.parts[].name] | join(" ")' "$MNT/.pmemset/status.json")" \
+J=$MNT/.pmemset/status.json
+assert_eq "a b tab\\x a2" "$(jq -r '.parts[].name' "$J" | tr '\n' ' ' | sed 's/ $//')" \
 	"names of the parts"
-assert_eq "$(text persists)" "$(jq .persists "$MNT/.pmemset/status.json")" "persists"
+assert_eq "$SRC/b.img" "$(jq -r '.parts[] | select(.name == "b") | .source' "$J")" \
+	"source of part b"
+assert_eq "$(text maps)" "$(jq '.maps | length' "$J")" "number of maps"
+assert_eq "a 1048576" "$(jq -r '.parts[] | "\(.name) \(.length)"' "$J" | sed -n 1p)" \
+	"name and length"
+jq -e '.last_error == null' "$J" >/dev/null && fail "jq -e says no error"
+assert_eq "$(json .last_error.time) ctl 'unmap once-more': no part named 'once-more'" \
+	"$(jq -r '.last_error | "\(.time) \(.command): \(.reason)"' "$J")" "last error"
 
 unmount_set
 assert_sources_match_model
