@@ -33,6 +33,8 @@ static int log_fd = -1;
 /* what log_open made: removed again if nothing gets mounted */
 static char *created_file;
 static char *created_dir;
+/* resolved while the working directory is still the user's */
+static char setfile_path[PATH_MAX], mountpoint_path[PATH_MAX];
 
 void log_utc_time(const struct timespec *t, bool millis, char *out,
 		  size_t outlen)
@@ -137,8 +139,18 @@ static void open_fallback(const char *mountpoint)
 	log_fd = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3);
 }
 
-int log_open(const char *value, bool foreground, const char *mountpoint)
+/* dst = path resolved, or as given if that fails */
+static void resolve(const char *path, char *dst)
 {
+	if (realpath(path, dst) == NULL)
+		snprintf(dst, PATH_MAX, "%s", path);
+}
+
+int log_open(const char *value, bool foreground, const char *setfile,
+	     const char *mountpoint)
+{
+	resolve(setfile, setfile_path);
+	resolve(mountpoint, mountpoint_path);
 	if (value == NULL)
 		value = foreground ? "stderr" : "syslog";
 	if (strcmp(value, "stderr") == 0) {
@@ -150,7 +162,7 @@ int log_open(const char *value, bool foreground, const char *mountpoint)
 	if (strcmp(value, "syslog") == 0) {
 		target = TARGET_SYSLOG;
 		if (!syslog_available())
-			open_fallback(mountpoint);
+			open_fallback(mountpoint_path);
 		return 0;
 	}
 	target = TARGET_FILE;
@@ -214,14 +226,11 @@ void log_start(void)
 	}
 }
 
-void log_startup_line(struct namespace *ns, const char *setfile,
-		      const char *mountpoint)
+void log_startup_line(struct namespace *ns)
 {
 	const struct set_settings *s = &ns->settings;
 	enum pmem2_granularity store;
-	char reservation[32] = "none", full[PATH_MAX];
-	if (realpath(setfile, full) != NULL)
-		setfile = full;
+	char reservation[32] = "none";
 	pthread_mutex_lock(&ns->lock);
 	bool known = pmemset_get_store_granularity(ns->set, &store) == 0;
 	if (s->reservation != 0)
@@ -231,9 +240,9 @@ void log_startup_line(struct namespace *ns, const char *setfile,
 		 "pmemsetfs: mounted %s on %s: %zu part%s, %zu map%s; "
 		 "persist=%s cache=%s coalescing=%s granularity=%s "
 		 "(store: %s) reservation=%s\n",
-		 setfile, mountpoint, ns->nparts, ns->nparts == 1 ? "" : "s",
-		 ns->nmaps, ns->nmaps == 1 ? "" : "s",
-		 setfile_persist_name(s->persist),
+		 setfile_path, mountpoint_path, ns->nparts,
+		 ns->nparts == 1 ? "" : "s", ns->nmaps,
+		 ns->nmaps == 1 ? "" : "s", setfile_persist_name(s->persist),
 		 ns->direct_io ? "direct" : "page",
 		 setfile_coalescing_name(s->coalescing),
 		 setfile_granularity_name(s->granularity),

@@ -28,16 +28,17 @@ bool log_target_valid(const char *value);
  * Chooses the target (value NULL: syslog in the background, stderr in the
  * foreground) and opens it: a file is created or appended to now, while
  * errors still reach the user. A missing syslog is announced on stderr with
- * the file that takes its place. Returns 0, or -1 with a message on stderr.
+ * the file that takes its place. The set file and mount point are resolved
+ * now, for the start-up line. Returns 0, or -1 with a message on stderr.
  */
-int log_open(const char *value, bool foreground, const char *mountpoint);
+int log_open(const char *value, bool foreground, const char *setfile,
+	     const char *mountpoint);
 
 /* Sends fuse_log (ours and libfuse's) to the target from now on. */
 void log_start(void);
 
 /* The start-up line at the info level: set file, parts, maps, modes. */
-void log_startup_line(struct namespace *ns, const char *setfile,
-		      const char *mountpoint);
+void log_startup_line(struct namespace *ns);
 
 /* startup_failed: a log file that log_open created is removed again. */
 void log_close(bool startup_failed);

@@ -109,7 +109,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "pmemsetfs: %s:%s\n", o.setfile, err);
 		goto err_destroy_session;
 	}
-	if (log_open(o.log, o.cmdline.foreground, o.cmdline.mountpoint) != 0)
+	if (log_open(o.log, o.cmdline.foreground, o.setfile,
+		     o.cmdline.mountpoint) != 0)
 		goto err_destroy_session;
 	/*
 	 * A shell starts `pmemsetfs -f ... &` with SIGINT ignored, and libfuse
@@ -131,8 +132,7 @@ int main(int argc, char **argv)
 		readahead_set(ns.mount_dev, 1024); /* see readahead.c */
 	log_start();
 	fuse_daemonize(o.cmdline.foreground);
-	log_startup_line(&ns, o.setfile,
-			 ns.mountpoint ? ns.mountpoint : o.cmdline.mountpoint);
+	log_startup_line(&ns);
 
 	int ret = run_session(se, &o);
 	/* 0: unmounted; > 0: the signal that asked us to stop */
