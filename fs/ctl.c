@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * ctl.c -- changing the set while it is mounted: one command per write to
- * .pmemset/ctl, and rm of a part file.
+ * ctl.c -- changing the set while it is mounted: commands written to
+ * .pmemset/ctl, one a line (a write of several lines is a script, run in
+ * order up to its first failing line), and rm of a part file.
  *   part NAME PATH [offset=] [length=] [create] [truncate]
  *   part NAME temporary=DIR length=SIZE
  *   unmap NAME
@@ -317,26 +318,38 @@ static void name_command(struct last_error *error, const char *line, size_t len)
 	snprintf(error->command, sizeof(error->command), "ctl '%s'", shown);
 }
 
-/* A line that holds no command: blank, or a # comment. */
+/* A line (up to '\n' or the end) that holds no command: blank or # */
 static bool is_blank(const char *line)
 {
 	line += strspn(line, " \t\r");
-	return *line == '\0' || *line == '#';
+	return *line == '\0' || *line == '\n' || *line == '#';
 }
 
-static size_t count_commands(char *text)
+static size_t count_commands(const char *text)
 {
 	size_t n = 0;
-	for (char *line = text; line != NULL;) {
-		char *eol = strchr(line, '\n');
-		if (eol != NULL)
-			*eol = '\0';
+	for (const char *line = text; line != NULL;) {
 		n += !is_blank(line);
-		if (eol != NULL)
-			*eol = '\n';
+		const char *eol = strchr(line, '\n');
 		line = eol != NULL ? eol + 1 : NULL;
 	}
 	return n;
+}
+
+/* Cuts the next line out of *cursor (NULL when none is left). */
+static char *next_line(char **cursor)
+{
+	char *line = *cursor;
+	if (line == NULL)
+		return NULL;
+	char *eol = strchr(line, '\n');
+	*cursor = eol != NULL ? eol + 1 : NULL;
+	if (eol != NULL)
+		*eol = '\0';
+	size_t len = strlen(line);
+	if (len > 0 && line[len - 1] == '\r') /* a script saved on Windows */
+		line[len - 1] = '\0';
+	return line;
 }
 
 /*
@@ -354,31 +367,23 @@ static int run_script(struct namespace *ns, char *text,
 			    "empty command");
 	int ret = 0;
 	unsigned number = 0;
+	char *cursor = text, *line;
 	pthread_mutex_lock(&ns->change_lock);
-	for (char *line = text; line != NULL && ret == 0;) {
-		char *eol = strchr(line, '\n');
-		if (eol != NULL)
-			*eol = '\0';
-		char *next = eol != NULL ? eol + 1 : NULL;
+	while (ret == 0 && (line = next_line(&cursor)) != NULL) {
 		number++;
-		line[strcspn(line, "\r")] = '\0';
-		if (is_blank(line)) {
-			line = next;
+		if (is_blank(line))
 			continue;
-		}
 		size_t len = strlen(line);
 		name_command(error, line, len);
 		error->line = commands > 1 ? number : 0;
 		if (len >= CTL_MAX_COMMAND)
 			ret = fail(error->reason, sizeof(error->reason),
 				   -EINVAL,
-				   "command too long (%zu bytes, max "
-				   "%d)",
-				   len, CTL_MAX_COMMAND - 1);
+				   "command too long (%zu bytes, max %d)", len,
+				   CTL_MAX_COMMAND - 1);
 		else
 			ret = run_command(ns, line, error->reason,
 					  sizeof(error->reason));
-		line = next;
 	}
 	pthread_mutex_unlock(&ns->change_lock);
 	return ret;

@@ -84,6 +84,14 @@ assert_eq 0 "$rc" "exit status of a good script"
 assert_eq "" "$(cat "$T/client.out")" "output of a good script"
 [ ! -e "$MNT/x1" ] && [ ! -e "$MNT/y1" ] || fail "the good script did not run"
 
+note "an overlong line stops the script there"
+long="part w $SRC/x.img #$(head -c 5000 /dev/zero | tr '\0' x)"
+probe_expect EINVAL write "$MNT/.pmemset/ctl" "part v $SRC/x.img"$'\n'"$long"$'\nunmap v\n'
+[ -e "$MNT/v" ] || fail "line 1 before the overlong line did not run"
+[ ! -e "$MNT/w" ] || fail "the overlong line ran"
+grep -q "^last_error: [^ ]* line 2: ctl 'part w .*': command too long (5[0-9]* bytes, max 4095)$" \
+	"$MNT/.pmemset/status" || fail "overlong line: $(grep last_error "$MNT/.pmemset/status" | head -c 300)"
+
 note "a single command that fails names no line"
 ctl_expect ENOENT "unmap nothing-here"
 grep -qE "^last_error: [0-9T:Z-]+ ctl 'unmap nothing-here': no part named" \
