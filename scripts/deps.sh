@@ -2,7 +2,7 @@
 # Installs, with apt-get, every Debian package that building and testing
 # pmemsetfs needs and that is not installed yet. Sourced by the other scripts.
 pmemsetfs_packages=(build-essential cmake pkg-config libpmem2-dev libcunit1-dev
-	libfuse3-dev fuse3 attr valgrind clang-format libjson-c-dev jq)
+	libfuse3-dev fuse3 attr valgrind clang-format)
 
 pmemsetfs_install_deps() {
 	local missing=() pkg
@@ -17,3 +17,6 @@ pmemsetfs_install_deps() {
 	$sudo apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}"
 }
+
+# .pmemset/status.json is written with json-c; its tests read it with jq
+pmemsetfs_packages+=(libjson-c-dev jq)
