@@ -130,8 +130,8 @@ int main(int argc, char **argv)
 		ns.has_mount_dev = mountinfo_find(ns.mountpoint, &ns.mount_dev);
 	if (ns.has_mount_dev && !ns.direct_io)
 		readahead_set(ns.mount_dev, 1024); /* see readahead.c */
-	log_start();
 	fuse_daemonize(o.cmdline.foreground);
+	log_start();
 	log_startup_line(&ns);
 
 	int ret = run_session(se, &o);

@@ -18,12 +18,12 @@
 
 struct raw_options {
 	char *setfile;
+	char *log;
 	char *persist;
 	char *coalescing;
 	char *reservation;
 	char *granularity;
 	char *cache;
-	char *log;
 	int extra_positional;
 };
 
@@ -33,12 +33,12 @@ struct raw_options {
 	}
 
 static const struct fuse_opt option_spec[] = {
+	RAW("log=%s", log),
 	RAW("persist=%s", persist),
 	RAW("coalescing=%s", coalescing),
 	RAW("reservation=%s", reservation),
 	RAW("granularity=%s", granularity),
 	RAW("cache=%s", cache),
-	RAW("log=%s", log),
 	FUSE_OPT_END,
 };
 
@@ -87,6 +87,20 @@ static int bad(const char *what, const char *value)
 static int check_values(const struct raw_options *raw, struct options *o)
 {
 	struct set_settings *s = &o->override;
+	if (raw->log != NULL) {
+		if (!log_target_valid(raw->log)) {
+			fprintf(stderr,
+				"pmemsetfs: bad option log=%s (syslog, stderr "
+				"or an absolute path)\n",
+				raw->log);
+			return -1;
+		}
+		o->log = strdup(raw->log);
+		if (o->log == NULL) {
+			perror("pmemsetfs: log=");
+			return -1;
+		}
+	}
 	if (raw->persist != NULL) {
 		if (setfile_parse_persist(raw->persist, &s->persist) != 0)
 			return bad("persist", raw->persist);
@@ -116,29 +130,17 @@ static int check_values(const struct raw_options *raw, struct options *o)
 		else if (strcmp(raw->cache, "direct") != 0)
 			return bad("cache", raw->cache);
 	}
-	if (raw->log != NULL) {
-		if (!log_target_valid(raw->log)) {
-			fprintf(stderr,
-				"pmemsetfs: bad option log=%s (syslog, stderr "
-				"or an absolute path)\n",
-				raw->log);
-			return -1;
-		}
-		o->log = strdup(raw->log);
-		if (o->log == NULL)
-			return bad("log", raw->log);
-	}
 	return 0;
 }
 
 static void free_raw(struct raw_options *raw)
 {
+	free(raw->log);
 	free(raw->persist);
 	free(raw->coalescing);
 	free(raw->reservation);
 	free(raw->granularity);
 	free(raw->cache);
-	free(raw->log);
 }
 
 int options_parse(int argc, char **argv, struct options *o)

@@ -1,9 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * options.h -- the command line: SETFILE MOUNTPOINT, pmemsetfs's own -o
- * options (persist=, coalescing=, reservation=, granularity=, cache=,
- * log=) and libfuse's standard ones, which are handed on to the FUSE
- * session.
+ * options (persist=, coalescing=, reservation=, granularity=, cache=) and
+ * libfuse's standard ones, which are handed on to the FUSE session.
  */
 #ifndef PMEMSETFS_OPTIONS_H
 #define PMEMSETFS_OPTIONS_H
@@ -14,9 +13,9 @@ struct options {
 	char *setfile;
 	struct set_settings override;	  /* what -o asked, over the set file */
 	bool direct_io;			  /* -o cache=direct (default) */
-	char *log;			  /* -o log=; NULL: the default */
 	struct fuse_cmdline_opts cmdline; /* -f -d -s, mountpoint, ... */
 	struct fuse_args args;		  /* what the FUSE session gets */
+	char *log;			  /* -o log=; NULL: the default */
 };
 
 /*
