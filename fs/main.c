@@ -13,7 +13,9 @@
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
+#include <stdarg.h>
 #include <sys/stat.h>
+#include <syslog.h>
 
 #include "ctl_client.h"
 #include "log.h"
@@ -124,7 +126,6 @@ int main(int argc, char **argv)
 	if (fuse_session_mount(se, o.cmdline.mountpoint) != 0)
 		goto err_remove_handlers;
 	build_undo_clear(&undo); /* mounted: the files are the set's now */
-	mounted = true;
 	/* ctl refuses sources on this very mount (see ctl.c) */
 	if (ns.mountpoint != NULL)
 		ns.has_mount_dev = mountinfo_find(ns.mountpoint, &ns.mount_dev);
@@ -133,6 +134,7 @@ int main(int argc, char **argv)
 	fuse_daemonize(o.cmdline.foreground);
 	log_start();
 	log_startup_line(&ns);
+	mounted = true;
 
 	int ret = run_session(se, &o);
 	/* 0: unmounted; > 0: the signal that asked us to stop */
