@@ -397,8 +397,8 @@ void ctl_write(fuse_req_t req, struct handle *h, const char *buf, size_t size)
 	int ret;
 	if (size > CTL_MAX_WRITE) {
 		ret = fail(error.reason, sizeof(error.reason), -EINVAL,
-			   "command too long (%zu bytes, max %d for one "
-			   "write)",
+			   "write too long (%zu bytes; a command or a script "
+			   "is at most %d)",
 			   size, CTL_MAX_WRITE);
 	} else if (memchr(buf, '\0', size) != NULL) {
 		ret = fail(error.reason, sizeof(error.reason), -EINVAL,
