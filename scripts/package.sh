@@ -15,6 +15,7 @@
 #   PACKAGE_BUILD=DIR   the CMake build directory (default: build-package/ in
 #                       the source tree); always configured without
 #                       sanitizers and with prefix /usr
+#   PACKAGE_KEEP=1      keep the staging directory (its path is printed)
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 out=${PACKAGE_OUT:-$top/build}
@@ -28,7 +29,11 @@ done
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
 work=$(mktemp -d "${TMPDIR:-/tmp}/pmemsetfs-package.XXXXXX")
-trap '[ -n "${PACKAGE_KEEP:-}" ] || rm -rf "$work"' EXIT
+if [ -n "${PACKAGE_KEEP:-}" ]; then
+	echo "package.sh: staging in $work (kept)"
+else
+	trap 'rm -rf "$work"' EXIT
+fi
 
 cmake -S "$top" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 	-DCMAKE_INSTALL_PREFIX=/usr -DPMEMSET_SANITIZE=OFF >/dev/null
