@@ -85,6 +85,19 @@ while IFS= read -r -d '' path; do
 	cp -a "$path" "$work/debian/$pkg/$rel"
 done < <(find "$stage" \( -type f -o -type l \) -print0)
 
+# man pages gzip-compressed, as Debian ships them (a page that is a symlink
+# is pointed at the compressed target; .so include pages are files and are
+# compressed like any page)
+while IFS= read -r -d '' page; do
+	if [ -L "$page" ]; then
+		target=$(readlink "$page")
+		rm "$page"
+		ln -s "${target%.gz}.gz" "$page.gz"
+	else
+		gzip -9n "$page"
+	fi
+done < <(find "$work/debian" -path '*/usr/share/man/*' ! -name '*.gz' \( -type f -o -type l \) -print0)
+
 # the daemon and the library without debug sections, as Debian ships them
 is_elf() { [ "$(head -c 4 "$1" | od -An -c | tr -d ' ')" = '177ELF' ]; }
 while IFS= read -r -d '' f; do

@@ -168,6 +168,10 @@ SET
 # DAEMON); read, write, umount, check the source
 use_and_unmount()
 {
+	[ -n "$(daemons_for "$MNT")" ] ||
+		fail "$MNT is not served by /usr/bin/pmemsetfs but by" \
+			"$(ps -o args= -p "$(pgrep -d, -f "pmemsetfs.*$MNT" || echo 1)")" \
+			"($(ls -l /usr/local/sbin/pmemsetfs /usr/local/bin/pmemsetfs 2>&1 | tr '\n' ' '))"
 	find_detached_daemon
 	assert_eq a "$(ls "$MNT")" "ls of the mount"
 	part_matches_model a one.img "$MiB" "$MiB"
