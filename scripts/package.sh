@@ -35,11 +35,22 @@ else
 	trap 'rm -rf "$work"' EXIT
 fi
 
-cmake -S "$top" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-	-DCMAKE_INSTALL_PREFIX=/usr -DPMEMSET_SANITIZE=OFF >/dev/null
-cmake --build "$build" -j"$(nproc)" >/dev/null
+# quiet: run STEP COMMAND...: the command's output only if it fails
+quiet()
+{
+	local step=$1
+	shift
+	"$@" >"$work/$step.log" 2>&1 || {
+		tail -n 40 "$work/$step.log" >&2
+		echo "package.sh: $step failed" >&2
+		return 1
+	}
+}
+quiet configure cmake -S "$top" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	-DCMAKE_INSTALL_PREFIX=/usr -DPMEMSET_SANITIZE=OFF
+quiet build cmake --build "$build" -j"$(nproc)"
 stage=$work/stage
-DESTDIR=$stage cmake --install "$build" >/dev/null
+DESTDIR=$stage quiet install cmake --install "$build"
 
 version=$("$build/fs/pmemsetfs" --version | sed -n 's/^pmemsetfs version //p')
 [ -n "$version" ] || { echo "package.sh: pmemsetfs --version printed no version" >&2; exit 1; }
