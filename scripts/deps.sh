@@ -2,7 +2,7 @@
 # Installs, with apt-get, every Debian package that building and testing
 # pmemsetfs needs and that is not installed yet. Sourced by the other scripts.
 pmemsetfs_packages=(build-essential cmake pkg-config libpmem2-dev libcunit1-dev
-	libfuse3-dev fuse3 attr valgrind clang-format dpkg-dev)
+	libfuse3-dev fuse3 attr valgrind clang-format)
 
 pmemsetfs_install_deps() {
 	local missing=() pkg

@@ -21,6 +21,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 out=${PACKAGE_OUT:-$top/build}
 build=${PACKAGE_BUILD:-$top/build-package}
 
+# (scripts/deps.sh installs them: dpkg-dev comes with build-essential)
 for tool in cmake dpkg-deb dpkg-shlibdeps dpkg-gensymbols; do
 	command -v "$tool" >/dev/null ||
 		{ echo "package.sh: $tool not found (apt-get install dpkg-dev cmake)" >&2; exit 1; }
