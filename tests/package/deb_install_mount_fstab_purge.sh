@@ -151,10 +151,21 @@ done
 # (outputs kept in variables: grep -q on a pipe would SIGPIPE under pipefail)
 cache=$(ldconfig -p)
 grep -qF "libpmemset.so.1 " <<<"$cache" || fail "ldconfig's cache has no libpmemset.so.1"
-if grep -q '^/usr/share/man/man8/pmemsetfs\.8' "$T/paths" && command -v man >/dev/null; then
-	page=$(man -w 8 pmemsetfs 2>&1) || true
-	[[ "$page" = /usr/share/man/man8/pmemsetfs.8* ]] ||
-		fail "man -w 8 pmemsetfs does not find the installed page: $page"
+# every page the packages hold: `man SECTION NAME` finds and renders it
+# (with .so link pages resolved inside the compressed files)
+if command -v man >/dev/null; then
+	grep -E '^/usr/share/man/man[1-8]/[^/]+\.[1-8](\.gz)?$' "$T/paths" >"$T/pages" || true
+	while read -r page; do
+		base=$(basename "${page%.gz}")
+		section=${base##*.}
+		title=${base%.*}
+		found=$(man -w "$section" "$title" 2>&1) || fail "man -w $section $title: $found"
+		[[ "$found" = /usr/share/man/* ]] || fail "man $section $title finds $found"
+		MANPAGER=cat MANWIDTH=80 man "$section" "$title" >"$T/page.txt" 2>"$T/page.err" ||
+			fail "man $section $title: $(cat "$T/page.err")"
+		[ -s "$T/page.txt" ] || fail "man $section $title renders nothing"
+	done <"$T/pages"
+	note "$(wc -l <"$T/pages") man pages render"
 fi
 shown=$(/usr/bin/pmemsetfs --version)
 grep -qx "pmemsetfs version $version" <<<"$shown" ||
