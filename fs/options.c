@@ -11,8 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "help.h"
 #include "options.h"
+#include "help.h"
 
 struct raw_options {
 	char *setfile;
