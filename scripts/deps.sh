@@ -15,5 +15,5 @@ pmemsetfs_install_deps() {
 	local sudo=""
 	[ "$(id -u)" -ne 0 ] && sudo=sudo
 	$sudo apt-get update -qq
-	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}"
+	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
 }
