@@ -10,7 +10,7 @@
  *   0 done                 5 EEXIST: the name is taken
  *   1 another error        6 ENOSPC, EFBIG: no room
  *   2 usage                7 EBUSY: the part is open
- *   3 EINVAL (and EISDIR,  8 EACCES, EPERM: not allowed
+ *   3 EINVAL (and EISDIR,  8 EACCES, EPERM, EROFS: not allowed
  *     ENOTDIR, ENOTSUP,    9 not a pmemsetfs mount (or its daemon is gone)
  *     ENAMETOOLONG, ELOOP): the command or an argument is wrong
  *   4 ENOENT: no such source, part or map
@@ -66,6 +66,7 @@ static int exit_status_of(int error)
 		return EXIT_BUSY;
 	case EACCES:
 	case EPERM:
+	case EROFS: /* a read-only mount */
 		return EXIT_DENIED;
 	case ENOTCONN:
 		return EXIT_NOT_MOUNTED;
@@ -83,9 +84,8 @@ static int usage(FILE *out, int status)
 		"Sends the command to MOUNTPOINT/.pmemset/ctl. Prints nothing "
 		"on success;\n"
 		"on failure prints the daemon's reason and exits with:\n"
-		"  1 another error   2 usage         3 EINVAL   4 ENOENT\n"
-		"  5 EEXIST          6 ENOSPC        7 EBUSY    8 "
-		"EACCES/EPERM\n"
+		"  1 another error  2 usage    3 EINVAL  4 ENOENT  5 EEXIST\n"
+		"  6 ENOSPC         7 EBUSY    8 EACCES, EPERM, EROFS\n"
 		"  9 not a pmemsetfs mount\n"
 		"A script runs in order and stops at its first failing "
 		"line.\n");
