@@ -89,6 +89,11 @@ static void usage(const char *prog)
 	       "    -o cache=direct|page     part files bypass the page cache "
 	       "(default)\n"
 	       "                             or use it (needed for mmap)\n"
+	       "    -o uid=N,gid=N           owner shown for part and map "
+	       "files\n"
+	       "    -o umask=NNN             part files show mode 0666 & ~NNN\n"
+	       "    -o ro                    sources opened and mapped "
+	       "read-only\n"
 	       "    (the -o settings override the set file's)\n\n",
 	       prog);
 	fuse_cmdline_help();
