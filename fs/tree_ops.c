@@ -195,7 +195,10 @@ void tree_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int to_set,
 	if (ret == 0 && (to_set & (FUSE_SET_ATTR_MODE | FUSE_SET_ATTR_UID |
 				   FUSE_SET_ATTR_GID)))
 		ret = -EPERM;
-	if (ret == 0 && (to_set & SET_TIMES)) {
+	/* ftruncate sends times too: a truncate that changes nothing keeps them
+	 */
+	if (ret == 0 && (to_set & SET_TIMES) &&
+	    !(to_set & FUSE_SET_ATTR_SIZE)) {
 		if (ns->read_only)
 			ret = -EROFS;
 		else if (ino == INO_CTL && !(to_set & ~SET_TIMES))

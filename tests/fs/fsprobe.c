@@ -22,7 +22,7 @@ static int usage(void)
 			"       fsprobe write FILE STRING      (one write at "
 			"offset 0)\n"
 			"       fsprobe pread FILE OFFSET LEN\n"
-			"       fsprobe truncate FILE SIZE\n"
+			"       fsprobe truncate|ftruncate FILE SIZE\n"
 			"       fsprobe open-trunc FILE\n"
 			"       fsprobe unlink FILE\n"
 			"       fsprobe rename|link|symlink FROM TO\n"
@@ -133,6 +133,19 @@ static int do_truncate(const char *file, const char *size_s)
 	return report(truncate(file, size));
 }
 
+static int do_ftruncate(const char *file, const char *size_s)
+{
+	long long size;
+	if (parse_size(size_s, &size))
+		return 2;
+	int fd = open(file, O_WRONLY);
+	if (fd < 0)
+		return report(-1);
+	int rc = report(ftruncate(fd, size));
+	close(fd);
+	return rc;
+}
+
 static int do_open_trunc(const char *file)
 {
 	int fd = open(file, O_WRONLY | O_TRUNC);
@@ -181,6 +194,8 @@ int main(int argc, char **argv)
 		return do_pread(argv[2], argv[3], argv[4]);
 	if (argc == 4 && !strcmp(argv[1], "truncate"))
 		return do_truncate(argv[2], argv[3]);
+	if (argc == 4 && !strcmp(argv[1], "ftruncate"))
+		return do_ftruncate(argv[2], argv[3]);
 	if (argc == 3 && !strcmp(argv[1], "open-trunc"))
 		return do_open_trunc(argv[2]);
 	if (argc == 3 && !strcmp(argv[1], "unlink"))

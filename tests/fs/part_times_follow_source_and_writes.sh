@@ -57,6 +57,11 @@ touch "$MNT/a"
 [ "$(mtime "$SRC/one.img")" -ge "$now" ] || fail "touch (now) did not reach the source"
 assert_eq "$(mtime "$SRC/one.img")" "$(mtime "$MNT/a")" "the part's mtime after touch"
 
+note "a truncate that changes nothing changes no time either"
+probe_expect "ok 0" ftruncate "$MNT/.pmemset/maps/0" "$(stat -c %s "$MNT/.pmemset/maps/0")"
+probe_expect "ok 0" ftruncate "$MNT/a" "$MiB"
+assert_eq "$(mtime "$SRC/one.img")" "$(mtime "$MNT/a")" "the part's mtime after ftruncate"
+
 note "a temporary part keeps its own times"
 touch -d '2003-03-03' "$MNT/t"
 assert_eq "$(date -d '2003-03-03' +%s)" "$(mtime "$MNT/t")" "mtime of the temporary part"
