@@ -107,21 +107,45 @@ static long long allocated_bytes(int fd, off_t start, off_t end)
 	return bytes;
 }
 
+/* Is st the file the part was mapped from (dev 0: not known, any file)? */
+static bool same_file(const struct stat *st, dev_t dev, ino_t ino)
+{
+	return S_ISREG(st->st_mode) &&
+	       (dev == 0 || (st->st_dev == dev && st->st_ino == ino));
+}
+
+/*
+ * Opens path read-only if it still is the part's source. Checked with stat
+ * before the open too: the daemon must never open whatever else (a device)
+ * someone may have put under that name since the mount.
+ */
+static int open_source(const char *path, dev_t dev, ino_t ino)
+{
+	struct stat st;
+	if (stat(path, &st) != 0)
+		return -errno;
+	if (!same_file(&st, dev, ino))
+		return -ESTALE;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) != 0 || !same_file(&st, dev, ino)) {
+		close(fd);
+		return -ESTALE;
+	}
+	return fd;
+}
+
 void part_attr_count_blocks(const struct blocks_query *q, struct stat *st)
 {
 	if (!q->wanted)
 		return;
-	int fd = open(q->path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (fd < 0)
-		return; /* e.g. map_files needs CAP_SYS_ADMIN: keep the length
-			 */
-	struct stat file;
-	long long bytes = -1;
 	/* a source replaced since the mount says nothing about the part */
-	if (fstat(fd, &file) == 0 && S_ISREG(file.st_mode) &&
-	    (q->dev == 0 || (file.st_dev == q->dev && file.st_ino == q->ino)))
-		bytes = allocated_bytes(fd, (off_t)q->offset,
-					(off_t)(q->offset + q->length));
+	int fd = open_source(q->path, q->dev, q->ino);
+	if (fd < 0) /* map_files needs CAP_SYS_ADMIN: keep the full length */
+		return;
+	long long bytes = allocated_bytes(fd, (off_t)q->offset,
+					  (off_t)(q->offset + q->length));
 	close(fd);
 	if (bytes >= 0)
 		st->st_blocks = (blkcnt_t)((bytes + 511) / 512);
@@ -171,15 +195,11 @@ static void requested_times(const struct stat *attr, int to_set,
 static int set_source_times(const char *path, dev_t dev, ino_t ino,
 			    const struct timespec times[2], struct stat *st)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	int fd = open_source(path, dev, ino); /* ESTALE: another file now */
 	if (fd < 0)
-		return -errno;
+		return fd;
 	int ret = 0;
-	if (fstat(fd, st) != 0)
-		ret = -errno;
-	else if (st->st_dev != dev || st->st_ino != ino)
-		ret = -ESTALE; /* the path leads to another file now */
-	else if (futimens(fd, times) != 0 || fstat(fd, st) != 0)
+	if (futimens(fd, times) != 0 || fstat(fd, st) != 0)
 		ret = -errno;
 	close(fd);
 	return ret;

@@ -3,9 +3,10 @@
 # them at mount; a write through the part file or through a map file over
 # it moves both to the write's time (so make, rsync and backups see the
 # change); `touch` sets the source file's own times (touch -d, touch -a,
-# touch -m), and the part shows what the source then says. A temporary
-# part keeps its times in the daemon. Times of the directories, status and
-# map files cannot be set (EPERM).
+# touch -m), and the part shows what the source then says (ESTALE once the
+# path leads to another file). A temporary part keeps its times in the
+# daemon. Times of the directories, status and map files cannot be set
+# (EPERM).
 . "$(dirname "$0")/lib.sh"
 
 make_source one.img $((1 * MiB))
@@ -65,6 +66,13 @@ assert_eq "$(mtime "$SRC/one.img")" "$(mtime "$MNT/a")" "the part's mtime after 
 note "a temporary part keeps its own times"
 touch -d '2003-03-03' "$MNT/t"
 assert_eq "$(date -d '2003-03-03' +%s)" "$(mtime "$MNT/t")" "mtime of the temporary part"
+
+note "a source replaced since the mount: touch fails with ESTALE"
+mv "$SRC/one.img" "$T/mapped.img"
+cp "$T/mapped.img" "$SRC/one.img"
+touch "$MNT/a" 2>"$T/err" && fail "touch of a part whose source was replaced succeeded"
+grep -q "Stale file handle" "$T/err" || fail "touch after the replacement: $(cat "$T/err")"
+mv "$T/mapped.img" "$SRC/one.img"
 
 note "other files' times cannot be set"
 for f in "$MNT" "$MNT/.pmemset" "$MNT/.pmemset/status" "$MNT/.pmemset/maps/0"; do
