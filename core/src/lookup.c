@@ -10,9 +10,10 @@
  * nearly every level. The table keeps only what a lookup needs: the ends of
  * the part maps in Eytzinger order (a binary search whose first levels share
  * a few lines that stay cached, and whose next lines are prefetched while
- * the current one is compared), then one 16-byte item with the start and
- * the part map. The reference count lives in a dense array of its slab
- * chunk (part_map.h), so the part map's line is not touched at all.
+ * the current one is compared), then the part map pointer beside it; gaps
+ * between part maps are entries of their own (with no part map), so no
+ * start needs checking. The reference count lives in a dense array of its
+ * slab chunk (part_map.h), so the part map's line is not touched at all.
  *
  * Publication is RCU-like without a grace period: the set's lock already
  * provides one. Readers hold it shared, so the table cannot change or go
@@ -34,7 +35,7 @@
 struct lookup_block {
 	struct lookup_table table;
 	uintptr_t *ends;
-	struct lookup_item *items;
+	struct pmemset_part_map **maps;
 };
 
 const struct lookup_table *lookup_table_current(struct pmemset *set)
@@ -44,18 +45,38 @@ const struct lookup_table *lookup_table_current(struct pmemset *set)
 	return block != NULL ? &block->table : NULL;
 }
 
-/* in-order position i of `sorted` goes to Eytzinger position k */
-static size_t fill(struct lookup_block *block,
-		   struct pmemset_part_map *const *sorted, size_t i, size_t k)
+/* an entry: [previous entry's end, end) belongs to pmap (NULL: a gap) */
+struct entry {
+	uintptr_t end;
+	struct pmemset_part_map *pmap;
+};
+
+/* in-order entry i goes to Eytzinger position k */
+static size_t fill(struct lookup_block *block, const struct entry *sorted,
+		   size_t i, size_t k)
 {
 	if (k > block->table.count)
 		return i;
 	i = fill(block, sorted, i, 2 * k);
-	const struct pmemset_part_map *pmap = sorted[i];
-	block->ends[k] = (uintptr_t)part_map_end(pmap);
-	block->items[k] =
-		(struct lookup_item){(uintptr_t)pmap->addr, sorted[i]};
+	block->ends[k] = sorted[i].end;
+	block->maps[k] = sorted[i].pmap;
 	return fill(block, sorted, i + 1, 2 * k + 1);
+}
+
+/* the part maps in address order, with an entry for each gap below one */
+static size_t list_entries(struct pmemset_part_map *const *pmaps, size_t count,
+			   struct entry *out)
+{
+	size_t n = 0;
+	uintptr_t covered = 0;
+	for (size_t i = 0; i < count; i++) {
+		uintptr_t start = (uintptr_t)pmaps[i]->addr;
+		if (start > covered)
+			out[n++] = (struct entry){start, NULL};
+		covered = (uintptr_t)part_map_end(pmaps[i]);
+		out[n++] = (struct entry){covered, pmaps[i]};
+	}
+	return n;
 }
 
 static size_t round_up(size_t size, size_t align)
@@ -67,26 +88,31 @@ static size_t round_up(size_t size, size_t align)
 static struct lookup_block *build(const struct part_map_index *index)
 {
 	size_t count = index->count;
+	struct pmemset_part_map **pmaps =
+		pmemset_malloc((count + 1) * sizeof(*pmaps));
+	struct entry *entries =
+		pmemset_malloc((2 * count + 1) * sizeof(*entries));
+	struct lookup_block *block = NULL;
+	if (pmaps == NULL || entries == NULL)
+		goto out;
+	index_collect(index, pmaps);
+	size_t n = list_entries(pmaps, count, entries);
+
 	size_t ends_at = round_up(sizeof(struct lookup_block), 64);
-	size_t items_at =
-		round_up(ends_at + (count + 1) * sizeof(uintptr_t), 64);
-	size_t size = items_at + (count + 1) * sizeof(struct lookup_item);
-	struct pmemset_part_map **sorted =
-		pmemset_malloc((count + 1) * sizeof(*sorted));
-	struct lookup_block *block = pmemset_zalloc_aligned(64, size);
-	if (sorted == NULL || block == NULL) {
-		pmemset_free(sorted);
-		pmemset_free(block);
-		return NULL;
-	}
-	index_collect(index, sorted);
+	size_t maps_at = round_up(ends_at + (n + 1) * sizeof(uintptr_t), 64);
+	size_t size = maps_at + (n + 1) * sizeof(struct pmemset_part_map *);
+	block = pmemset_zalloc_aligned(64, size);
+	if (block == NULL)
+		goto out;
 	block->ends = (uintptr_t *)((char *)block + ends_at);
-	block->items = (struct lookup_item *)((char *)block + items_at);
-	block->table.count = count;
+	block->maps = (struct pmemset_part_map **)((char *)block + maps_at);
+	block->table.count = n;
 	block->table.ends = block->ends;
-	block->table.items = block->items;
-	fill(block, sorted, 0, 1);
-	pmemset_free(sorted);
+	block->table.maps = block->maps;
+	fill(block, entries, 0, 1);
+out:
+	pmemset_free(entries);
+	pmemset_free(pmaps);
 	return block;
 }
 

@@ -14,23 +14,22 @@
 struct pmemset;
 struct pmemset_part_map;
 
-/* where a part map starts, beside its end in the table */
-struct lookup_item {
-	uintptr_t start;
-	struct pmemset_part_map *pmap;
-};
-
 struct lookup_table {
 	size_t count;
-	/* 1-based, in Eytzinger (breadth-first) order of the part maps */
+	/*
+	 * 1-based, in Eytzinger (breadth-first) order: the end address of
+	 * each entry, and its part map. The entries cover the address space
+	 * from 0 to the end of the highest part map: each part map is one,
+	 * and so is each gap below one (with no part map), so the first entry
+	 * ending above an address is its answer.
+	 */
 	const uintptr_t *ends;
-	const struct lookup_item *items;
+	struct pmemset_part_map *const *maps;
 };
 
 /*
- * The part map containing addr, by a branch-free descent of the ends: the
- * first part map ending above addr is the only one that can contain it.
- * Three levels ahead of the descent, their ends (one cache line) are
+ * The part map containing addr, by a branch-free descent of the ends.
+ * Four levels ahead of the descent, their ends (two cache lines) are
  * already being fetched.
  */
 static inline struct pmemset_part_map *
@@ -48,10 +47,7 @@ lookup_table_find(const struct lookup_table *table, uintptr_t addr)
 	}
 	/* undo the right turns taken after the last left turn */
 	k >>= __builtin_ffsll((long long)~k);
-	if (k == 0)
-		return NULL;
-	const struct lookup_item *item = &table->items[k];
-	return item->start <= addr ? item->pmap : NULL;
+	return k == 0 ? NULL : table->maps[k];
 }
 
 /*

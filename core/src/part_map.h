@@ -46,14 +46,15 @@ struct pmemset_part_map {
 };
 
 /*
- * A set's part maps come from 4 KiB chunks of cache-line aligned slots,
+ * A set's part maps come from 64 KiB chunks of cache-line aligned slots,
  * whose reference counts sit together at the start of the chunk: a lookup
  * by address changes a count without touching the part map's own line, and
- * the counts of 10,000 part maps take 40 KiB instead of 640 KiB of lines.
- * The chunk of a part map is its address rounded down to the chunk size.
+ * the counts of 10,000 part maps take 40 KiB on 11 pages instead of
+ * 640 KiB of lines. The chunk of a part map is its address rounded down to
+ * the chunk size.
  */
-#define PART_MAP_CHUNK_SIZE 4096
-#define PART_MAP_CHUNK_MAPS 60
+#define PART_MAP_CHUNK_SIZE (64 * 1024)
+#define PART_MAP_CHUNK_MAPS 963
 #define PART_MAP_CHUNK_HEADER                                                  \
 	(PART_MAP_CHUNK_SIZE - PART_MAP_CHUNK_MAPS * PART_MAP_ALIGNMENT)
 
