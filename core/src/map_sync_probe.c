@@ -43,6 +43,12 @@
 #include "errormsg.h"
 #include "map_sync_probe.h"
 
+#if __SIZEOF_POINTER__ == 8
+#define RELOCATION_SYMBOL ELF64_R_SYM
+#else
+#define RELOCATION_SYMBOL ELF32_R_SYM
+#endif
+
 typedef void *mmap_function(void *addr, size_t len, int prot, int flags, int fd,
 			    off_t offset);
 
@@ -170,7 +176,7 @@ static int patch_libpmem2(struct dl_phdr_info *info, size_t size, void *data)
 	for (int table = 0; table < 2; table++) {
 		for (size_t i = 0; i < t.sizes[table]; i++) {
 			const ElfW(Rela) *r = &t.relocations[table][i];
-			size_t symbol = ELF64_R_SYM(r->r_info);
+			size_t symbol = RELOCATION_SYMBOL(r->r_info);
 			if (symbol == 0 ||
 			    strcmp(t.strings + t.symbols[symbol].st_name,
 				   "mmap") != 0)
