@@ -147,7 +147,7 @@ int pmemset_part_map_by_address(struct pmemset *set,
 	*pmap = NULL;
 	pthread_rwlock_rdlock(&set->lock);
 	struct pmemset_part_map *found;
-	const struct lookup_table *table = lookup_table_current(set);
+	const struct lookup_table *table = lookup_table_current(&set->lookup);
 	if (table != NULL) {
 		found = lookup_table_find(table, (uintptr_t)addr);
 	} else {
