@@ -12,8 +12,7 @@
 #include <string.h>
 
 #include "options.h"
-
-#define PMEMSETFS_VERSION "0.1.0"
+#include "help.h"
 
 struct raw_options {
 	char *setfile;
@@ -51,28 +50,6 @@ static int take_positional(void *data, const char *arg, int key,
 		return 0; /* the set file is ours */
 	}
 	return 1; /* the mount point: fuse_parse_cmdline's */
-}
-
-static void usage(const char *prog)
-{
-	printf("usage: %s [OPTIONS] SETFILE MOUNTPOINT\n\n"
-	       "Mounts the pmemset described by SETFILE: one file per part,\n"
-	       ".pmemset/maps/N per part map, .pmemset/status, "
-	       ".pmemset/ctl.\n\n"
-	       "pmemsetfs options:\n"
-	       "    -o persist=write|fsync   persist every write before it "
-	       "returns (default)\n"
-	       "                             or on fsync, close and unmount\n"
-	       "    -o coalescing=none|opportunistic|full\n"
-	       "    -o reservation=SIZE      all part maps in one reservation\n"
-	       "    -o granularity=page|cacheline|byte\n"
-	       "    -o cache=direct|page     part files bypass the page cache "
-	       "(default)\n"
-	       "                             or use it (needed for mmap)\n"
-	       "    (the -o settings override the set file's)\n\n",
-	       prog);
-	fuse_cmdline_help();
-	fuse_lowlevel_help();
 }
 
 static int bad(const char *what, const char *value)
@@ -138,14 +115,12 @@ int options_parse(int argc, char **argv, struct options *o)
 	if (fuse_parse_cmdline(&o->args, &o->cmdline) != 0)
 		goto out;
 	if (o->cmdline.show_help) {
-		usage(argv[0]);
+		help_print(argv[0]);
 		ret = 1;
 		goto out;
 	}
 	if (o->cmdline.show_version) {
-		printf("pmemsetfs version %s\n", PMEMSETFS_VERSION);
-		fflush(stdout); /* the next line comes from another process */
-		fuse_lowlevel_version();
+		help_print_version();
 		ret = 1;
 		goto out;
 	}
