@@ -17,8 +17,15 @@ if [ ! -f "$build/CMakeCache.txt" ]; then
 fi
 cmake --build "$build" --target bench_core -j "$(nproc)" >/dev/null
 
-echo "machine: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores," \
-	"$(free -g | awk '/^Mem:/ {print $2}') GiB memory, kernel $(uname -r)"
+# the CPU model from /proc/cpuinfo, with family/model/stepping (a VM may
+# show only "AMD EPYC") and the cache sizes the lookup figure depends on
+cpu_field() { sed -n "s/^$1[[:space:]]*: *//p" /proc/cpuinfo | head -n 1; }
+echo "cpu: $(cpu_field 'model name') (family $(cpu_field 'cpu family')," \
+	"model $(cpu_field model), stepping $(cpu_field stepping))," \
+	"$(nproc) cores; L1d/L2/L3: $(getconf LEVEL1_DCACHE_SIZE 2>/dev/null || echo ?)" \
+	"/ $(getconf LEVEL2_CACHE_SIZE 2>/dev/null || echo ?)" \
+	"/ $(getconf LEVEL3_CACHE_SIZE 2>/dev/null || echo ?) bytes"
+echo "machine: $(free -g | awk '/^Mem:/ {print $2}') GiB memory, kernel $(uname -r)"
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg); niceness ${BENCH_NICE:-0}"
 echo "libpmem2: $(dpkg-query -W -f='${Version}' libpmem2 2>/dev/null || echo unknown)"
 # one benchmark at a time on this machine (shared with scripts/bench.sh)

@@ -400,3 +400,22 @@ struct pmemset_part_map *index_first(const struct part_map_index *index)
 		return NULL;
 	return subtree_first(index->root);
 }
+
+static struct pmemset_part_map **collect_from(const struct index_node *n,
+					      struct pmemset_part_map **out)
+{
+	for (int i = 0; i < n->count; i++) {
+		if (n->leaf)
+			*out++ = n->slots[i];
+		else
+			out = collect_from(n->slots[i], out);
+	}
+	return out;
+}
+
+void index_collect(const struct part_map_index *index,
+		   struct pmemset_part_map **out)
+{
+	if (index->root != NULL)
+		collect_from(index->root, out);
+}

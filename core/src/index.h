@@ -54,5 +54,8 @@ struct pmemset_part_map *index_first_overlap(const struct part_map_index *index,
 					     const char *start,
 					     const char *end);
 struct pmemset_part_map *index_first(const struct part_map_index *index);
+/* writes the index->count part maps in address order into out */
+void index_collect(const struct part_map_index *index,
+		   struct pmemset_part_map **out);
 
 #endif /* PMEMSET_INDEX_H */

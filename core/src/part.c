@@ -182,7 +182,7 @@ int pmemset_part_map(struct pmemset_part **part_ptr,
 		return ret;
 
 	struct pmemset_part_descriptor mapped;
-	pthread_rwlock_wrlock(&set->lock);
+	set_write_lock(set);
 	ret = part_map_locked(part, cfg, size, &mapped);
 	pthread_rwlock_unlock(&set->lock);
 	pmem2_config_delete(&cfg);

@@ -4,33 +4,31 @@
  * libpmem2 mappings, its descriptor and its reference count.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "alloc.h"
 #include "errormsg.h"
 #include "part_map.h"
 
-#define PART_MAP_CHUNK 64 /* part maps per chunk: 4 KiB */
-
 _Static_assert(sizeof(struct pmemset_part_map) == PART_MAP_ALIGNMENT,
 	       "a part map fills exactly one cache line");
-
-struct part_map_chunk {
-	struct pmemset_part_map maps[PART_MAP_CHUNK];
-	struct part_map_chunk *next;
-};
+_Static_assert(sizeof(struct part_map_chunk) == PART_MAP_CHUNK_SIZE,
+	       "the counts and slots of a chunk fill exactly its size");
+_Static_assert(offsetof(struct part_map_chunk, maps) == PART_MAP_CHUNK_HEADER,
+	       "the slots fill the chunk after its header");
 
 /* takes a free slot, adding a chunk when there is none */
 static struct pmemset_part_map *slab_take(struct part_map_slab *slab)
 {
 	if (slab->free_list == NULL) {
 		struct part_map_chunk *chunk = pmemset_zalloc_aligned(
-			PART_MAP_ALIGNMENT, sizeof(*chunk));
+			PART_MAP_CHUNK_SIZE, sizeof(*chunk));
 		if (chunk == NULL)
 			return NULL;
 		chunk->next = slab->chunks;
 		slab->chunks = chunk;
-		for (int i = PART_MAP_CHUNK - 1; i >= 0; i--) {
+		for (int i = PART_MAP_CHUNK_MAPS - 1; i >= 0; i--) {
 			chunk->maps[i].next_free = slab->free_list;
 			slab->free_list = &chunk->maps[i];
 		}
@@ -75,7 +73,7 @@ int part_map_new(struct part_map_slab *slab, struct pmemset_part_map **pmap,
 	part_map->mapping_capacity = capacity;
 	part_map->reservation = reservation;
 	part_map->addr = addr;
-	atomic_init(&part_map->refcount, 0);
+	atomic_init(part_map_refcount(part_map), 0);
 	*pmap = part_map;
 	return 0;
 }
@@ -171,6 +169,6 @@ pmemset_descriptor_part_map(struct pmemset_part_map *pmap)
 
 void pmemset_part_map_drop(struct pmemset_part_map **pmap)
 {
-	atomic_fetch_sub(&(*pmap)->refcount, 1);
+	atomic_fetch_sub(part_map_refcount(*pmap), 1);
 	*pmap = NULL;
 }

@@ -9,6 +9,7 @@
 
 #include <stdatomic.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include <libpmemset.h>
 
@@ -24,8 +25,7 @@ struct part_mapping {
 #define PART_MAP_ALIGNMENT 64 /* a cache line */
 
 struct pmemset_part_map {
-	/* what a lookup by address reads and changes, first */
-	char *addr;
+	_Alignas(PART_MAP_ALIGNMENT) char *addr;
 	/*
 	 * Atomic because pmemset_descriptor_part_map reads it without the
 	 * lock while a concurrent pmemset_part_map may append a part to this
@@ -33,7 +33,6 @@ struct pmemset_part_map {
 	 * that is referenced).
 	 */
 	_Atomic size_t size;
-	atomic_int refcount;
 	union {
 		struct pmem2_vm_reservation *reservation;
 		struct pmemset_part_map *next_free; /* while in the slab */
@@ -47,12 +46,33 @@ struct pmemset_part_map {
 };
 
 /*
- * A set's part maps come from chunks of contiguous, cache-line aligned
- * slots: a lookup over thousands of part maps then touches few pages and
- * stays in cache, where separately allocated objects would be spread among
- * libpmem2's own allocations.
+ * A set's part maps come from 64 KiB chunks of cache-line aligned slots,
+ * whose reference counts sit together at the start of the chunk: a lookup
+ * by address changes a count without touching the part map's own line, and
+ * the counts of 10,000 part maps take 40 KiB on 11 pages instead of
+ * 640 KiB of lines. The chunk of a part map is its address rounded down to
+ * the chunk size.
  */
-struct part_map_chunk;
+#define PART_MAP_CHUNK_SIZE (64 * 1024)
+#define PART_MAP_CHUNK_MAPS 963
+#define PART_MAP_CHUNK_HEADER                                                  \
+	(PART_MAP_CHUNK_SIZE - PART_MAP_CHUNK_MAPS * PART_MAP_ALIGNMENT)
+
+struct part_map_chunk {
+	atomic_int refcounts[PART_MAP_CHUNK_MAPS];
+	struct part_map_chunk *next;
+	struct pmemset_part_map maps[PART_MAP_CHUNK_MAPS];
+};
+
+static inline atomic_int *part_map_refcount(struct pmemset_part_map *pmap)
+{
+	struct part_map_chunk *chunk =
+		(struct part_map_chunk *)((uintptr_t)pmap &
+					  ~(uintptr_t)(PART_MAP_CHUNK_SIZE -
+						       1));
+	return &chunk->refcounts[pmap - chunk->maps];
+}
+
 struct part_map_slab {
 	struct part_map_chunk *chunks;
 	struct pmemset_part_map *free_list;

@@ -9,6 +9,7 @@
  */
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "errormsg.h"
 #include "event.h"
@@ -96,9 +97,40 @@ static void memory_op_drained(struct pmemset *set,
 }
 
 /*
+ * A NOFLUSH copy at PAGE granularity leaves persistence to the next
+ * pmemset_persist, which msyncs the pages; until then the bytes only have
+ * to be in the mapping. libpmem2's NOFLUSH loop runs at less than half the
+ * speed of libc's (it is written for flushing afterwards by cache line), so
+ * such copies are plain libc calls. At CACHE_LINE or BYTE granularity the
+ * copy's stores and cache flushes are what persists, so those stay
+ * libpmem2's, as does every copy that flushes.
+ */
+static bool copy_deferred_to_persist(const struct pmemset *set, unsigned flags)
+{
+	return (flags & PMEMSET_F_MEM_NOFLUSH) &&
+	       set->effective_granularity == PMEM2_GRANULARITY_PAGE;
+}
+
+static void *deferred_op(const struct set_data_path *data_path,
+			 enum pmemset_event type, void *dest, void *src, int c,
+			 size_t len, unsigned flags)
+{
+	/* memmove for memcpy too: libpmem2's memcpy tolerates overlap */
+	if (type == PMEMSET_EVENT_SET)
+		memset(dest, c, len);
+	else
+		memmove(dest, src, len);
+	/* libc may use non-temporal stores for large copies: order them */
+	if (!(flags & PMEMSET_F_MEM_NODRAIN))
+		data_path->drain();
+	return dest;
+}
+
+/*
  * memcpy, memmove and memset: the event before the operation, the
- * operation through libpmem2 (under the registry lock for PAGE), then the
- * DRAIN event unless NODRAIN. src is unused for memset, c for the others.
+ * operation through libpmem2 (under the registry lock for PAGE) or, when it
+ * is deferred to a later persist, through libc, then the DRAIN event unless
+ * NODRAIN. src is unused for memset, c for the others.
  */
 static void *memory_op(struct pmemset *set, enum pmemset_event type, void *dest,
 		       void *src, int c, size_t len, unsigned flags)
@@ -117,6 +149,13 @@ static void *memory_op(struct pmemset *set, enum pmemset_event type, void *dest,
 	else
 		ctx.data.set = (struct pmemset_event_set){dest, c, len, flags};
 	event_fire(set, &ctx);
+
+	if (copy_deferred_to_persist(set, flags)) {
+		void *ret =
+			deferred_op(data_path, type, dest, src, c, len, flags);
+		memory_op_drained(set, &ctx, flags);
+		return ret;
+	}
 
 	bool entered = registry_enter(set);
 	void *ret;

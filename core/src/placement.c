@@ -22,11 +22,14 @@
  * anchor usually ends at its arena's high-water mark, so the space after it
  * is free inside the arena and FULL appends there instead of needing the
  * address space after a private reservation (which the kernel usually has
- * already given to a newer mapping). An arena made for a part is sized for
- * 64 parts of that size (1 GiB to 64 GiB); past its end FULL tries to extend
- * it as the spec describes, and fails with CANNOT_COALESCE_PARTS if the
- * address space after it is taken.
+ * already given to a newer mapping). A new arena asks for 1 TiB of address
+ * space, so that any set of up to 1 TiB coalesces; where that is refused it
+ * halves the request down to 64 parts of the part's size (1 GiB to 64 GiB),
+ * then the part alone. Past an arena's end FULL tries to extend it as the
+ * spec describes, and fails with CANNOT_COALESCE_PARTS (naming the fix, a
+ * configured reservation) if the address space after it is taken.
  */
+#include <errno.h>
 #include <stdint.h>
 #include <unistd.h>
 
@@ -52,6 +55,14 @@ static void arena_forget(struct pmemset *set, struct arena *arena);
 #define ARENA_MIN ((size_t)1 << 30)
 #define ARENA_MAX ((size_t)64 << 30)
 #define ARENA_PARTS 64
+/*
+ * What a new arena asks for first: FULL coalescing can only append inside
+ * the anchor's arena (the space above it is usually the kernel's already),
+ * so the first arena should hold any set a program may build. PROT_NONE
+ * address space costs no memory and no commit charge; 1 TiB is 1/128 of
+ * the 47-bit user address space.
+ */
+#define ARENA_GENEROUS ((size_t)1 << 40)
 #define LIBPMEM2_RESERVATION_ALIGN ((size_t)2 << 20)
 
 /* libpmem2's allocation granularity for reservations and lengths */
@@ -170,7 +181,8 @@ static int coalesce_try(struct pmemset *set, size_t size, int mode,
 
 	if (offset + size > rsv_size) {
 		ret = arena_grow(arena, offset + size);
-		if (ret == PMEM2_E_MAPPING_EXISTS)
+		/* taken, or out of address space (ENOMEM, RLIMIT_AS) */
+		if (ret == PMEM2_E_MAPPING_EXISTS || ret == -ENOMEM)
 			return COALESCE_IMPOSSIBLE;
 		if (ret) {
 			if (mode != PMEMSET_COALESCING_FULL)
@@ -244,6 +256,27 @@ static int place_in_configured(struct pmemset *set, size_t size,
 	return 0;
 }
 
+/*
+ * A generous reservation, halved while the address space (or RLIMIT_AS)
+ * refuses it, down to what the old sizing gave and at last the part alone.
+ */
+static int arena_reserve(struct arena *arena, size_t part_size)
+{
+	size_t roomy = arena_size_for(part_size);
+	size_t size = roomy > ARENA_GENEROUS ? roomy : ARENA_GENEROUS;
+	for (;;) {
+		int ret = PMEM2_GUARDED(pmem2_vm_reservation_new(
+			&arena->reservation, NULL, size));
+		if (ret == 0 || ret == PMEM2_E_LENGTH_UNALIGNED ||
+		    size == part_size)
+			return ret;
+		if (size > roomy)
+			size = size / 2 > roomy ? size / 2 : roomy;
+		else
+			size = part_size;
+	}
+}
+
 static int arena_new(struct pmemset *set, size_t part_size,
 		     struct arena **arena_ptr)
 {
@@ -251,12 +284,7 @@ static int arena_new(struct pmemset *set, size_t part_size,
 	if (arena == NULL)
 		return set_error_errno(-ENOMEM, "cannot allocate an arena");
 
-	/* a roomy arena, or (short of address space) just the part */
-	int ret = PMEM2_GUARDED(pmem2_vm_reservation_new(
-		&arena->reservation, NULL, arena_size_for(part_size)));
-	if (ret && ret != PMEM2_E_LENGTH_UNALIGNED)
-		ret = PMEM2_GUARDED(pmem2_vm_reservation_new(
-			&arena->reservation, NULL, part_size));
+	int ret = arena_reserve(arena, part_size);
 	if (ret) {
 		pmemset_free(arena);
 		if (ret == PMEM2_E_LENGTH_UNALIGNED)
@@ -378,7 +406,10 @@ int placement_choose(struct pmemset *set, size_t size,
 			return set_error(PMEMSET_E_CANNOT_COALESCE_PARTS,
 					 "cannot coalesce: the address space "
 					 "after the previous part map is "
-					 "occupied");
+					 "occupied; a reservation that holds "
+					 "the whole set always coalesces "
+					 "(set file: 'reservation SIZE', "
+					 "pmemset_config_set_reservation)");
 		/* OPPORTUNISTIC falls back to NONE placement */
 	}
 

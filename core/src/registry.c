@@ -14,6 +14,7 @@
  */
 #include <pthread.h>
 
+#include "map_sync_probe.h"
 #include "registry.h"
 
 /* writer-preferring, so a stream of persists cannot starve mapping */
@@ -28,6 +29,7 @@ static void registry_write_lock(void)
 int registry_map_new(struct pmem2_map **map, const struct pmem2_config *cfg,
 		     const struct pmem2_source *src)
 {
+	map_sync_probe_install();
 	registry_write_lock();
 	int ret = pmem2_map_new(map, cfg, src);
 	pthread_rwlock_unlock(&registry_lock);

@@ -141,7 +141,7 @@ int pmemset_remove_part_map(struct pmemset *set, struct pmemset_part_map **part)
 	struct pmemset_part_map *pmap = *part;
 	int ret;
 
-	pthread_rwlock_wrlock(&set->lock);
+	set_write_lock(set);
 	/* membership first: a foreign part map's count means nothing */
 	if (index_find(set->index, pmap->addr) != pmap) {
 		ret = set_error(PMEMSET_E_PART_NOT_FOUND,
@@ -149,7 +149,7 @@ int pmemset_remove_part_map(struct pmemset *set, struct pmemset_part_map **part)
 				(void *)pmap->addr);
 		goto out_unlock;
 	}
-	if (atomic_load(&pmap->refcount) > 1) {
+	if (atomic_load(part_map_refcount(pmap)) > 1) {
 		ret = set_error(PMEMSET_E_PART_MAP_POSSIBLE_USE_AFTER_DROP,
 				"part map %p is still referenced",
 				(void *)pmap->addr);
@@ -191,11 +191,11 @@ int pmemset_remove_range(struct pmemset *set, void *addr, size_t len)
 							: start + len;
 	int ret = 0;
 
-	pthread_rwlock_wrlock(&set->lock);
+	set_write_lock(set);
 	char *cursor = start;
 	struct pmemset_part_map *pmap;
 	while ((pmap = index_first_overlap(set->index, cursor, end)) != NULL) {
-		if (atomic_load(&pmap->refcount) > 0) {
+		if (atomic_load(part_map_refcount(pmap)) > 0) {
 			ret = set_error(
 				PMEMSET_E_PART_MAP_POSSIBLE_USE_AFTER_DROP,
 				"part map %p is still referenced",

@@ -8,6 +8,7 @@
 
 #include "alloc.h"
 #include "errormsg.h"
+#include "lookup.h"
 #include "remove.h"
 #include "set.h"
 
@@ -37,6 +38,9 @@ int pmemset_new(struct pmemset **set, struct pmemset_config *cfg)
 	}
 	atomic_init(&new_set->coalescing, PMEMSET_COALESCING_NONE);
 	atomic_init(&new_set->data_path_ready, false);
+	atomic_init(&new_set->lookup, NULL);
+	atomic_init(&new_set->lookups_missed, 0);
+	atomic_init(&new_set->lookup_building, false);
 	*set = new_set;
 	return 0;
 
@@ -55,6 +59,7 @@ int pmemset_delete(struct pmemset **set)
 	if (s == NULL)
 		return 0;
 	remove_all_part_maps(s);
+	lookup_table_drop(s);
 	part_map_slab_destroy(&s->part_maps);
 	pthread_rwlock_destroy(&s->lock);
 	index_delete(s->index);
@@ -105,11 +110,17 @@ int pmemset_get_store_granularity(struct pmemset *set,
 	return 0;
 }
 
+void set_write_lock(struct pmemset *set)
+{
+	pthread_rwlock_wrlock(&set->lock);
+	lookup_table_drop(set);
+}
+
 /* takes a reference on pmap (may be NULL) for the caller */
 static struct pmemset_part_map *part_map_take(struct pmemset_part_map *pmap)
 {
 	if (pmap != NULL)
-		atomic_fetch_add(&pmap->refcount, 1);
+		atomic_fetch_add(part_map_refcount(pmap), 1);
 	return pmap;
 }
 
@@ -135,8 +146,15 @@ int pmemset_part_map_by_address(struct pmemset *set,
 {
 	*pmap = NULL;
 	pthread_rwlock_rdlock(&set->lock);
-	struct pmemset_part_map *found =
-		part_map_take(index_find(set->index, addr));
+	struct pmemset_part_map *found;
+	const struct lookup_table *table = lookup_table_current(&set->lookup);
+	if (table != NULL) {
+		found = lookup_table_find(table, (uintptr_t)addr);
+	} else {
+		found = index_find(set->index, addr);
+		lookup_table_missed(set);
+	}
+	part_map_take(found);
 	pthread_rwlock_unlock(&set->lock);
 	if (found == NULL)
 		return set_error(PMEMSET_E_CANNOT_FIND_PART_MAP,

@@ -17,6 +17,7 @@
 #include "index.h"
 
 struct arena;
+struct lookup_block;
 
 struct set_data_path {
 	pmem2_persist_fn persist;
@@ -46,7 +47,18 @@ struct pmemset {
 	enum pmem2_granularity effective_granularity;
 	struct set_data_path data_path;
 	atomic_bool data_path_ready;
+
+	/* lookup.c: the lookup table, NULL while the index has changed */
+	_Atomic(struct lookup_block *) lookup;
+	atomic_size_t lookups_missed; /* since the last change */
+	atomic_bool lookup_building;
 };
+
+/*
+ * The write lock of every change of the set's part maps; taking it drops
+ * the lookup table, which no reader can be using then.
+ */
+void set_write_lock(struct pmemset *set);
 
 /* the captured functions, or NULL before the first mapping */
 static inline const struct set_data_path *set_data_path(struct pmemset *set)

@@ -122,7 +122,7 @@ static bool wanted(const struct options *opt, const char *section)
 int main(int argc, char *argv[])
 {
 	struct options opt = parse_options(argc, argv);
-	struct result_row rows[8];
+	struct result_row rows[16];
 	int n = 0;
 
 	printf("bench_core: files in %s, %d trials per copy/lookup figure, "

@@ -12,7 +12,11 @@
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "util.h"
 
@@ -344,7 +348,140 @@ static void switching_back_to_none_stops_coalescing(void)
 	pmemset_source_delete(&src);
 }
 
+/*
+ * count parts of part_size bytes, slices of one sparse file, with FULL
+ * coalescing and no configured reservation: one part map of all of them
+ */
+static void full_coalesces_parts_without_reservation(size_t count,
+						     size_t part_size)
+{
+	char path[PATH_MAX];
+	ut_file_create_sparse(ut_path(path, "large"), count * part_size);
+	struct pmemset_source *src = ut_source_file(path);
+	struct pmemset *set = ut_set_new(NULL, NULL, NULL);
+	UT_ASSERT_EQ(pmemset_set_contiguous_part_coalescing(
+			     set, PMEMSET_COALESCING_FULL),
+		     0);
+	struct pmemset_part_descriptor first = {NULL, 0}, last = {NULL, 0};
+	for (size_t i = 0; i < count; i++) {
+		struct pmemset_part_descriptor d;
+		int ret = ut_map(set, src, i * part_size, part_size, &d);
+		if (ret) {
+			fprintf(stderr, "\npart %zu of %zu: %s\n", i, count,
+				pmemset_errormsg());
+			UT_ASSERT_EQ_FATAL(ret, 0);
+		}
+		if (i == 0)
+			first = d;
+		last = d;
+	}
+	CU_ASSERT(last.addr == first.addr);
+	UT_ASSERT_EQ(last.size, count * part_size);
+	UT_ASSERT_EQ(ut_count_maps(set), 1);
+	/* the first and the last byte are the file's */
+	char *base = first.addr;
+	base[0] = 'F';
+	base[count * part_size - 1] = 'L';
+	UT_ASSERT_EQ(pmemset_delete(&set), 0);
+	char byte = 0;
+	CU_ASSERT(ut_file_read(path, count * part_size - 1, &byte, 1));
+	CU_ASSERT(byte == 'L');
+	CU_ASSERT(ut_file_read(path, 0, &byte, 1));
+	CU_ASSERT(byte == 'F');
+	pmemset_source_delete(&src);
+	unlink(path);
+}
+
+static void full_coalesces_1000_parts_of_10_mib(void)
+{
+	full_coalesces_parts_without_reservation(1000, 10 * MIB);
+}
+
+static void full_coalesces_1200_parts_of_2_mib(void)
+{
+	full_coalesces_parts_without_reservation(1200, 2 * MIB);
+}
+
+/* VmSize of this process in bytes, 0 if unknown */
+static size_t address_space_in_use(void)
+{
+	FILE *f = fopen("/proc/self/status", "r");
+	if (f == NULL)
+		return 0;
+	char line[256];
+	size_t kib = 0;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "VmSize: %zu kB", &kib) == 1)
+			break;
+	fclose(f);
+	return kib * KIB;
+}
+
+/*
+ * In a child process whose address space is capped just above what it
+ * uses (RLIMIT_AS), FULL coalescing must run out, and the message must
+ * name the fix: a configured reservation. Exit status 0: as expected.
+ */
+static int child_runs_out_of_address_space(const char *path)
+{
+	size_t in_use = address_space_in_use();
+	if (in_use == 0)
+		return 10;
+	struct rlimit limit = {in_use + 512 * MIB, in_use + 512 * MIB};
+	if (setrlimit(RLIMIT_AS, &limit))
+		return 11;
+	struct pmemset_config *cfg = NULL;
+	struct pmemset *set = NULL;
+	struct pmemset_source *src = NULL;
+	if (pmemset_config_new(&cfg) ||
+	    pmemset_config_set_required_store_granularity(
+		    cfg, PMEM2_GRANULARITY_PAGE) ||
+	    pmemset_new(&set, cfg) || pmemset_source_from_file(&src, path))
+		return 12;
+	pmemset_set_contiguous_part_coalescing(set, PMEMSET_COALESCING_FULL);
+	for (size_t i = 0; i < 1024; i++) {
+		struct pmemset_part *part = NULL;
+		if (pmemset_part_new(&part, set, src, 0, 64 * MIB))
+			return 13;
+		int ret = pmemset_part_map(&part, NULL, NULL);
+		if (ret == 0)
+			continue;
+		const char *msg = pmemset_errormsg();
+		fprintf(stderr, "\n(expected) part %zu: %s\n", i, msg);
+		if (ret != PMEMSET_E_CANNOT_COALESCE_PARTS)
+			return 14;
+		return strstr(msg, "reservation SIZE") != NULL ? 0 : 15;
+	}
+	return 16; /* 64 GiB mapped under a 512 MiB cap? */
+}
+
+static void full_out_of_address_space_names_reservation(void)
+{
+#if defined(__SANITIZE_ADDRESS__)
+	/* the sanitizer's allocator needs address space of its own */
+	printf("skipped under AddressSanitizer ");
+	return;
+#endif
+	char path[PATH_MAX];
+	ut_file_create_sparse(ut_path(path, "capped"), 64 * MIB);
+	fflush(NULL);
+	pid_t pid = fork();
+	CU_ASSERT_FATAL(pid >= 0);
+	if (pid == 0)
+		_exit(child_runs_out_of_address_space(path));
+	int status = 0;
+	CU_ASSERT_FATAL(waitpid(pid, &status, 0) == pid);
+	CU_ASSERT(WIFEXITED(status));
+	UT_ASSERT_EQ(WEXITSTATUS(status), 0);
+}
+
 static CU_TestInfo tests[] = {
+	{"full_coalesces_1000_parts_of_10_mib",
+	 full_coalesces_1000_parts_of_10_mib},
+	{"full_coalesces_1200_parts_of_2_mib",
+	 full_coalesces_1200_parts_of_2_mib},
+	{"full_out_of_address_space_names_reservation",
+	 full_out_of_address_space_names_reservation},
 	{"full_enabled_before_first_mapping",
 	 full_enabled_before_first_mapping},
 	{"full_enabled_after_first_mapping", full_enabled_after_first_mapping},

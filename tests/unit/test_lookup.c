@@ -227,7 +227,104 @@ static void next_part_map_does_not_release_current(void)
 	pmemset_source_delete(&src);
 }
 
+#define MANY 300
+
+/*
+ * Looks up every address that matters of the set many times over (enough
+ * for the library to build its lookup table) and checks each answer
+ * against the descriptors: the start, the middle and the last byte of
+ * every part map find it; the bytes just below, and in the holes between,
+ * find nothing.
+ */
+static void check_lookups(struct pmemset *set)
+{
+	static struct pmemset_part_descriptor d[MANY];
+	size_t n = ut_list_maps(set, d, MANY);
+	CU_ASSERT_FATAL(n <= MANY);
+	for (int round = 0; round < 4; round++) {
+		for (size_t i = 0; i < n; i++) {
+			char *start = d[i].addr;
+			char *probes[] = {start, start + d[i].size / 2,
+					  start + d[i].size - 1};
+			for (int p = 0; p < 3; p++) {
+				struct pmemset_part_map *pm = NULL;
+				UT_ASSERT_EQ(pmemset_part_map_by_address(
+						     set, &pm, probes[p]),
+					     0);
+				CU_ASSERT_FATAL(pm != NULL);
+				CU_ASSERT(ut_desc_eq(
+					pmemset_descriptor_part_map(pm), d[i]));
+				pmemset_part_map_drop(&pm);
+			}
+			bool hole_below =
+				i == 0 ||
+				(char *)d[i - 1].addr + d[i - 1].size < start;
+			if (!hole_below)
+				continue;
+			struct pmemset_part_map *pm = NOT_NULL_MAP;
+			UT_ASSERT_EQ(pmemset_part_map_by_address(set, &pm,
+								 start - 1),
+				     PMEMSET_E_CANNOT_FIND_PART_MAP);
+			CU_ASSERT_PTR_NULL(pm);
+		}
+		struct pmemset_part_map *pm = NOT_NULL_MAP;
+		char *top = (char *)d[n - 1].addr + d[n - 1].size;
+		UT_ASSERT_EQ(pmemset_part_map_by_address(set, &pm, top),
+			     PMEMSET_E_CANNOT_FIND_PART_MAP);
+		CU_ASSERT_PTR_NULL(pm);
+	}
+}
+
+/*
+ * Between changes the library answers lookups from a table it builds from
+ * the index; every change (a removal that leaves a hole, a split, a part
+ * coalesced onto a part map, which moves its end) must show at once.
+ */
+static void lookups_stay_right_across_changes(void)
+{
+	char path[PATH_MAX];
+	size_t part = 4 * KIB;
+	ut_file_create_sparse(ut_path(path, "many"), MANY * part);
+	struct pmemset_source *src = ut_source_file(path);
+	struct pmemset *set = ut_set_new(NULL, NULL, NULL);
+	struct pmemset_part_descriptor d[MANY];
+	for (size_t i = 0; i < MANY - 20; i++)
+		d[i] = ut_map_ok(set, src, i * part, part);
+	check_lookups(set);
+
+	/* holes: every seventh part map goes */
+	for (size_t i = 3; i < MANY - 20; i += 7)
+		UT_ASSERT_EQ(pmemset_remove_range(set, d[i].addr, 1), 0);
+	check_lookups(set);
+
+	/* a lookup through the table takes a reference that blocks removal */
+	struct pmemset_part_map *held = NULL;
+	UT_ASSERT_EQ(pmemset_part_map_by_address(set, &held, d[11].addr), 0);
+	UT_ASSERT_EQ(pmemset_remove_range(set, d[11].addr, 1),
+		     PMEMSET_E_PART_MAP_POSSIBLE_USE_AFTER_DROP);
+	pmemset_part_map_drop(&held);
+
+	/* coalesce 20 parts onto the last part map: its end moves up */
+	UT_ASSERT_EQ(pmemset_set_contiguous_part_coalescing(
+			     set, PMEMSET_COALESCING_FULL),
+		     0);
+	for (size_t i = MANY - 20; i < MANY; i++) {
+		d[i] = ut_map_ok(set, src, i * part, part);
+		if (i % 5 == 0)
+			check_lookups(set);
+	}
+	check_lookups(set);
+
+	/* split the coalesced part map in the middle */
+	UT_ASSERT_EQ(pmemset_remove_range(set, d[MANY - 10].addr, 1), 0);
+	check_lookups(set);
+	pmemset_delete(&set);
+	pmemset_source_delete(&src);
+}
+
 static CU_TestInfo tests[] = {
+	{"lookups_stay_right_across_changes",
+	 lookups_stay_right_across_changes},
 	{"first_part_map_of_empty_set_is_null",
 	 first_part_map_of_empty_set_is_null},
 	{"first_part_map_after_one_mapping", first_part_map_after_one_mapping},

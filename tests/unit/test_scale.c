@@ -212,6 +212,17 @@ static void ten_thousand_coalesced_parts_split_in_reservation(void)
 }
 
 /* number of mappings (lines of /proc/self/maps) the process has */
+/*
+ * AddressSanitizer's allocator maps memory of its own, now and then, as
+ * its quarantine of freed blocks fills (one mapping in about every fourth
+ * run of 200 cycles); a leak of ours would be one or more per cycle.
+ */
+#if defined(__SANITIZE_ADDRESS__)
+#define SANITIZER_SLACK 2
+#else
+#define SANITIZER_SLACK 0
+#endif
+
 static size_t mapping_count(void)
 {
 	FILE *f = fopen("/proc/self/maps", "r");
@@ -262,8 +273,11 @@ static void map_remove_cycles_leave_no_mappings_behind(void)
 		}
 		UT_ASSERT_EQ(failures, 0);
 		/* valgrind's own mappings come and go: only check natively */
-		if (!getenv("UT_UNDER_VALGRIND"))
-			UT_ASSERT_EQ(mapping_count(), settled);
+		if (!getenv("UT_UNDER_VALGRIND")) {
+			size_t now = mapping_count();
+			if (now < settled || now > settled + SANITIZER_SLACK)
+				UT_ASSERT_EQ(now, settled);
+		}
 		pmemset_delete(&set);
 	}
 	pmemset_source_delete(&src);

@@ -3,7 +3,8 @@
  * test_threads.c -- one set used by many threads at once: 32 workers each
  * map a part, write and check it through the set's data path, look it up
  * by address and remove it again (alternating remove_part_map and
- * remove_range), while two walkers iterate the set and check its order.
+ * remove_range), while two walkers iterate the set, check its order and
+ * look up every part map they hold by address.
  * Run without coalescing, with OPPORTUNISTIC coalescing (parts of
  * different threads share part maps, so removals trim and split them) and
  * inside a configured reservation. Failures are counted in the threads
@@ -159,6 +160,18 @@ static void *walker_main(void *arg)
 			if ((char *)d.addr < prev_end || d.size == 0)
 				report(sh, "iteration out of order", 0);
 			prev_end = (char *)d.addr + d.size;
+			/* held, so lookups (often through the library's
+			 * lookup table) must find exactly it */
+			for (int i = 0; i < 8; i++) {
+				struct pmemset_part_map *found = NULL;
+				char *at = i % 2 ? prev_end - 1 : d.addr;
+				int ret = pmemset_part_map_by_address(
+					sh->set, &found, at);
+				if (ret || found != cur)
+					report(sh, "walker lookup missed", ret);
+				if (found)
+					pmemset_part_map_drop(&found);
+			}
 			struct pmemset_part_map *next = NULL;
 			pmemset_next_part_map(sh->set, cur, &next);
 			pmemset_part_map_drop(&cur);
