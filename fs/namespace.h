@@ -20,6 +20,7 @@
 #include <stdint.h>
 #include <sys/stat.h>
 
+#include "lookup_index.h"
 #include "setfile.h"
 
 enum {
@@ -77,9 +78,11 @@ struct namespace
 
 	struct part_node **parts; /* in the order they were mapped */
 	size_t nparts, parts_cap;
+	struct name_index parts_by_name;
 	struct map_view **maps; /* live ones, in address order */
 	size_t nmaps;
-	struct map_view *retired; /* no longer live, still open: a list */
+	struct ino_index maps_by_ino; /* the live ones */
+	struct map_view *retired;     /* no longer live, still open: a list */
 	fuse_ino_t next_ino;
 
 	struct counters counters;

@@ -344,9 +344,13 @@ static int new_node(const struct part_spec *p, size_t length, char *addr,
 	return 0;
 }
 
+/*
+ * refresh: re-read the part maps now (a ctl part); set_build reads them
+ * once at the end instead, since each read walks every map.
+ */
 static int map_part(struct namespace *ns, const struct part_spec *p,
 		    struct pmemset_source *src, size_t length, off_t file_size,
-		    char *err, size_t errlen)
+		    bool refresh, char *err, size_t errlen)
 {
 	struct pmemset_part *part = NULL;
 	int ret = pmemset_part_new(&part, ns->set, src, p->offset, length);
@@ -373,7 +377,7 @@ static int map_part(struct namespace *ns, const struct part_spec *p,
 	pthread_mutex_lock(&ns->lock);
 	if (ret == 0)
 		ret = ns_add_part_locked(ns, node);
-	if (ret == 0)
+	if (ret == 0 && refresh)
 		ret = ns_refresh_maps_locked(ns);
 	if (ret) {
 		if (node != NULL)
@@ -388,8 +392,9 @@ static int map_part(struct namespace *ns, const struct part_spec *p,
 	return 0;
 }
 
-int set_build_part(struct namespace *ns, const struct part_spec *p,
-		   struct build_undo *undo, char *err, size_t errlen)
+static int build_part(struct namespace *ns, const struct part_spec *p,
+		      struct build_undo *undo, bool refresh, char *err,
+		      size_t errlen)
 {
 	pthread_mutex_lock(&ns->lock);
 	bool taken = ns_part_by_name_locked(ns, p->name) != NULL;
@@ -408,7 +413,8 @@ int set_build_part(struct namespace *ns, const struct part_spec *p,
 	if (ret == 0)
 		ret = resolve_length(p, &length, &file_size, err, errlen);
 	if (ret == 0)
-		ret = map_part(ns, p, src, length, file_size, err, errlen);
+		ret = map_part(ns, p, src, length, file_size, refresh, err,
+			       errlen);
 	pmemset_source_delete(&src); /* the mapping does not need it */
 	if (ret) {
 		build_undo_run(&mine);
@@ -423,6 +429,12 @@ int set_build_part(struct namespace *ns, const struct part_spec *p,
 	}
 	build_undo_clear(&mine);
 	return 0;
+}
+
+int set_build_part(struct namespace *ns, const struct part_spec *p,
+		   struct build_undo *undo, char *err, size_t errlen)
+{
+	return build_part(ns, p, undo, true, err, errlen);
 }
 
 static int new_set(struct namespace *ns, char *err, size_t errlen)
@@ -475,13 +487,21 @@ int set_build(struct namespace *ns, const struct set_spec *spec,
 	int ret = new_set(ns, err, errlen);
 	if (ret)
 		return ret;
-	for (size_t i = 0; i < spec->nparts; i++) {
-		char reason[SETFILE_ERR_MAX];
-		ret = set_build_part(ns, &spec->parts[i], undo, reason,
-				     sizeof(reason));
+	char reason[SETFILE_ERR_MAX];
+	size_t i;
+	for (i = 0; i < spec->nparts; i++) {
+		ret = build_part(ns, &spec->parts[i], undo, false, reason,
+				 sizeof(reason));
 		if (ret)
-			return fail(err, errlen, ret, "%u: %s",
-				    spec->parts[i].line, reason);
+			break;
 	}
+	pthread_mutex_lock(&ns->lock);
+	int refreshed = ns_refresh_maps_locked(ns);
+	pthread_mutex_unlock(&ns->lock);
+	if (ret)
+		return fail(err, errlen, ret, "%u: %s", spec->parts[i].line,
+			    reason);
+	if (refreshed)
+		return fail(err, errlen, refreshed, "out of memory");
 	return 0;
 }

@@ -6,7 +6,9 @@
  * Entries are never cached by the kernel (entry timeout 0): the set can
  * change under a name at any time (ctl commands), and a lookup costs one
  * round trip. Attributes of a part or map inode never change (a changed
- * part map gets a new inode), so those may be cached.
+ * part map gets a new inode), so those may be cached. The fixed entries
+ * (.pmemset, maps, status, ctl) never change either: caching them spares
+ * every walk of .pmemset/maps/N two lookups.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -17,6 +19,7 @@
 #include "handlers.h"
 
 #define IMMUTABLE_ATTR_TIMEOUT 1.0
+#define FIXED_ENTRY_TIMEOUT 3600.0
 
 static void dir_stat(struct namespace *ns, struct stat *st, nlink_t nlink)
 {
@@ -80,7 +83,15 @@ int tree_stat_locked(struct namespace *ns, fuse_ino_t ino, struct stat *st)
 
 static double attr_timeout(fuse_ino_t ino)
 {
-	return ino >= INO_FIRST_DYNAMIC ? IMMUTABLE_ATTR_TIMEOUT : 0.0;
+	/*
+	 * The directories' attributes never change either; without caching
+	 * them, default_permissions asks for each one on every path walk
+	 * (nine requests per `ls -l` entry under .pmemset/maps).
+	 */
+	bool is_dir =
+		ino == INO_ROOT || ino == INO_META_DIR || ino == INO_MAPS_DIR;
+	return ino >= INO_FIRST_DYNAMIC || is_dir ? IMMUTABLE_ATTR_TIMEOUT
+						  : 0.0;
 }
 
 /* The inode that name denotes in directory parent, or 0. */
@@ -131,7 +142,7 @@ void tree_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 	e.ino = ino;
 	e.generation = 1;
 	e.attr_timeout = attr_timeout(ino);
-	e.entry_timeout = 0.0;
+	e.entry_timeout = ino < INO_FIRST_DYNAMIC ? FIXED_ENTRY_TIMEOUT : 0.0;
 	fuse_reply_entry(req, &e);
 }
 
