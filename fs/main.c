@@ -116,6 +116,7 @@ int main(int argc, char **argv)
 	if (ns.has_mount_dev && !ns.direct_io)
 		readahead_set(ns.mount_dev, 1024); /* see readahead.c */
 	fuse_daemonize(o.cmdline.foreground);
+	source_locks_renew(&ns.source_locks); /* the holder's pid is ours */
 	if (!o.cmdline.foreground) {
 		openlog("pmemsetfs", LOG_PID, LOG_DAEMON);
 		fuse_set_log_func(log_to_syslog);

@@ -48,6 +48,7 @@ void ns_destroy(struct namespace *ns)
 		pmem2_vm_reservation_delete(&ns->reservation);
 	for (size_t i = 0; i < ns->nparts; i++)
 		part_node_free(ns->parts[i]);
+	source_locks_clear(&ns->source_locks); /* after the last persist */
 	for (size_t i = 0; i < ns->nmaps; i++)
 		free(ns->maps[i]);
 	while (ns->retired != NULL) {
@@ -135,6 +136,7 @@ int ns_add_part_locked(struct namespace *ns, struct part_node *part)
 void ns_forget_part_locked(struct namespace *ns, struct part_node *part)
 {
 	name_index_remove(&ns->parts_by_name, part);
+	source_lock_put(&ns->source_locks, part->lock);
 	for (size_t i = 0; i < ns->nparts; i++) {
 		if (ns->parts[i] != part)
 			continue;

@@ -22,6 +22,7 @@
 
 #include "lookup_index.h"
 #include "setfile.h"
+#include "source_lock.h"
 
 enum {
 	INO_ROOT = FUSE_ROOT_ID,
@@ -48,6 +49,7 @@ struct part_node {
 	struct timespec mtime, ctime;
 	unsigned opens;	   /* open handles, under the namespace lock */
 	atomic_bool dirty; /* persist=fsync: written since the last persist */
+	struct source_lock *lock; /* NULL for a temporary part */
 };
 
 struct map_view {
@@ -82,7 +84,10 @@ struct namespace
 	struct map_view **maps; /* live ones, in address order */
 	size_t nmaps;
 	struct ino_index maps_by_ino; /* the live ones */
-	struct map_view *retired;     /* no longer live, still open: a list */
+	struct source_locks source_locks;
+	dev_t setfile_dev; /* a part may not map the set file itself */
+	ino_t setfile_ino;
+	struct map_view *retired; /* no longer live, still open: a list */
 	fuse_ino_t next_ino;
 
 	struct counters counters;

@@ -109,8 +109,14 @@ int setfile_load(const char *path, struct set_spec *spec, char *err,
 			    "%u: NUL byte in the set file (not a text file?)",
 			    line);
 	}
-	ret = setfile_parse_text(text, dirname(resolved), spec, err, errlen);
+	ret = setfile_parse_text(text, dirname(strdupa(resolved)), spec, err,
+				 errlen);
 	free(text);
+	struct stat st;
+	if (ret == 0 && stat(resolved, &st) == 0) {
+		spec->file_dev = st.st_dev;
+		spec->file_ino = st.st_ino;
+	}
 	return ret ? -EINVAL : 0;
 }
 
@@ -350,7 +356,8 @@ static int new_node(const struct part_spec *p, size_t length, char *addr,
  */
 static int map_part(struct namespace *ns, const struct part_spec *p,
 		    struct pmemset_source *src, size_t length, off_t file_size,
-		    bool refresh, char *err, size_t errlen)
+		    struct source_lock *lock, bool refresh, char *err,
+		    size_t errlen)
 {
 	struct pmemset_part *part = NULL;
 	int ret = pmemset_part_new(&part, ns->set, src, p->offset, length);
@@ -384,11 +391,48 @@ static int map_part(struct namespace *ns, const struct part_spec *p,
 			ns_forget_part_locked(ns, node);
 		pmemset_remove_range(ns->set, addr, length);
 		ns_refresh_maps_locked(ns);
+	} else {
+		node->lock = lock; /* the node holds it from now on */
 	}
 	pthread_mutex_unlock(&ns->lock);
 	if (ret)
 		return fail(err, errlen, ret, "part %s: out of memory",
 			    p->name);
+	return 0;
+}
+
+/*
+ * A part over the set file itself would overwrite it (with `truncate`,
+ * with NUL bytes), and the next mount would fail: refused, also when the
+ * set file is reached through another name (a link).
+ */
+static int refuse_set_file(struct namespace *ns, const struct part_spec *p,
+			   char *err, size_t errlen)
+{
+	struct stat st;
+	if (ns->setfile_ino != 0 && stat(p->path, &st) == 0 &&
+	    st.st_dev == ns->setfile_dev && st.st_ino == ns->setfile_ino)
+		return fail(err, errlen, -EINVAL,
+			    "part %s: %s is the set file itself", p->name,
+			    p->path);
+	return 0;
+}
+
+/* Locks a file part's source for this set (source_lock.c). */
+static int lock_source(struct namespace *ns, const struct part_spec *p,
+		       struct source_lock **lock, char *err, size_t errlen)
+{
+	char reason[SETFILE_ERR_MAX];
+	*lock = NULL;
+	if (p->path == NULL)
+		return 0; /* a temporary file: nobody else can open it */
+	int ret = refuse_set_file(ns, p, err, errlen);
+	if (ret)
+		return ret;
+	ret = source_lock_take(&ns->source_locks, p->path, lock, reason,
+			       sizeof(reason));
+	if (ret)
+		return fail(err, errlen, ret, "part %s: %s", p->name, reason);
 	return 0;
 }
 
@@ -407,16 +451,21 @@ static int build_part(struct namespace *ns, const struct part_spec *p,
 		return fail(err, errlen, -ENOMEM, "out of memory");
 
 	struct pmemset_source *src = NULL;
+	struct source_lock *lock = NULL;
 	size_t length = 0;
 	off_t file_size = 0;
+	/* locked before anything can grow the file */
 	int ret = open_source(p, &src, err, errlen);
+	if (ret == 0)
+		ret = lock_source(ns, p, &lock, err, errlen);
 	if (ret == 0)
 		ret = resolve_length(p, &length, &file_size, err, errlen);
 	if (ret == 0)
-		ret = map_part(ns, p, src, length, file_size, refresh, err,
-			       errlen);
+		ret = map_part(ns, p, src, length, file_size, lock, refresh,
+			       err, errlen);
 	pmemset_source_delete(&src); /* the mapping does not need it */
 	if (ret) {
+		source_lock_put(&ns->source_locks, lock);
 		build_undo_run(&mine);
 		return ret;
 	}
@@ -487,6 +536,8 @@ int set_build(struct namespace *ns, const struct set_spec *spec,
 	int ret = new_set(ns, err, errlen);
 	if (ret)
 		return ret;
+	ns->setfile_dev = spec->file_dev;
+	ns->setfile_ino = spec->file_ino;
 	char reason[SETFILE_ERR_MAX];
 	size_t i;
 	for (i = 0; i < spec->nparts; i++) {
