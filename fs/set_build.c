@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "set_build.h"
+#include "source_prepare.h"
 
 static int fail(char *err, size_t errlen, int code, const char *format, ...)
 	__attribute__((__format__(__printf__, 4, 5)));
@@ -401,41 +402,6 @@ static int map_part(struct namespace *ns, const struct part_spec *p,
 	return 0;
 }
 
-/*
- * A part over the set file itself would overwrite it (with `truncate`,
- * with NUL bytes), and the next mount would fail: refused, also when the
- * set file is reached through another name (a link).
- */
-static int refuse_set_file(struct namespace *ns, const struct part_spec *p,
-			   char *err, size_t errlen)
-{
-	struct stat st;
-	if (ns->setfile_ino != 0 && stat(p->path, &st) == 0 &&
-	    st.st_dev == ns->setfile_dev && st.st_ino == ns->setfile_ino)
-		return fail(err, errlen, -EINVAL,
-			    "part %s: %s is the set file itself", p->name,
-			    p->path);
-	return 0;
-}
-
-/* Locks a file part's source for this set (source_lock.c). */
-static int lock_source(struct namespace *ns, const struct part_spec *p,
-		       struct source_lock **lock, char *err, size_t errlen)
-{
-	char reason[SETFILE_ERR_MAX];
-	*lock = NULL;
-	if (p->path == NULL)
-		return 0; /* a temporary file: nobody else can open it */
-	int ret = refuse_set_file(ns, p, err, errlen);
-	if (ret)
-		return ret;
-	ret = source_lock_take(&ns->source_locks, p->path, lock, reason,
-			       sizeof(reason));
-	if (ret)
-		return fail(err, errlen, ret, "part %s: %s", p->name, reason);
-	return 0;
-}
-
 static int build_part(struct namespace *ns, const struct part_spec *p,
 		      struct build_undo *undo, bool refresh, char *err,
 		      size_t errlen)
@@ -457,9 +423,11 @@ static int build_part(struct namespace *ns, const struct part_spec *p,
 	/* locked before anything can grow the file */
 	int ret = open_source(p, &src, err, errlen);
 	if (ret == 0)
-		ret = lock_source(ns, p, &lock, err, errlen);
+		ret = source_prepare_lock(ns, p, &lock, err, errlen);
 	if (ret == 0)
 		ret = resolve_length(p, &length, &file_size, err, errlen);
+	if (ret == 0)
+		ret = source_prepare_allocate(p, length, err, errlen);
 	if (ret == 0)
 		ret = map_part(ns, p, src, length, file_size, lock, refresh,
 			       err, errlen);

@@ -203,6 +203,11 @@ int source_lock_take(struct source_locks *locks, const char *path,
 	return 0;
 }
 
+int source_lock_fd(const struct source_lock *lock)
+{
+	return lock != NULL ? lock->fd : -1;
+}
+
 void source_locks_renew(struct source_locks *locks)
 {
 	for (size_t i = 0; i < locks->cap; i++) {

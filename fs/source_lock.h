@@ -29,6 +29,8 @@ int source_lock_take(struct source_locks *locks, const char *path,
 void source_locks_renew(struct source_locks *locks);
 /* One part less; the lock goes with the last. NULL is a no-op. */
 void source_lock_put(struct source_locks *locks, struct source_lock *lock);
+/* The locked descriptor (read-only), to look at the file; -1 for NULL. */
+int source_lock_fd(const struct source_lock *lock);
 /* Drops every lock (at unmount, after the last persist). */
 void source_locks_clear(struct source_locks *locks);
 
