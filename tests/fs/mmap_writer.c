@@ -24,6 +24,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* file scope: still reachable when a step fails and main returns early */
+static char *data;
+
 static int fail(const char *step, const char *what)
 {
 	fprintf(stderr, "mmap_writer: %s %s: %s\n", step, what,
@@ -48,7 +51,7 @@ int main(int argc, char **argv)
 	struct stat dst;
 	if (dfd < 0 || fstat(dfd, &dst) < 0)
 		return fail("open", argv[3]);
-	char *data = malloc(dst.st_size ? dst.st_size : 1);
+	data = malloc(dst.st_size ? dst.st_size : 1);
 	if (!data || read(dfd, data, dst.st_size) != dst.st_size)
 		return fail("read", argv[3]);
 	close(dfd);
