@@ -324,6 +324,7 @@ void ctl_write(fuse_req_t req, const char *buf, size_t size)
 		pthread_mutex_lock(&ns->change_lock);
 		ret = run_command(ns, line, err, sizeof(err));
 		pthread_mutex_unlock(&ns->change_lock);
+		ns_flush_stale_entries(ns); /* before the writer sees "done" */
 	} else {
 		snprintf(what, sizeof(what), "ctl");
 	}
@@ -352,4 +353,5 @@ void ctl_unlink(fuse_req_t req, fuse_ino_t parent, const char *name)
 	if (ret)
 		record_failure(ns, what, strlen(what), err);
 	fuse_reply_err(req, -ret);
+	ns_flush_stale_entries(ns); /* the root stays locked until we reply */
 }

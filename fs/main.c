@@ -107,6 +107,7 @@ int main(int argc, char **argv)
 		goto err_remove_handlers;
 	}
 	build_undo_clear(&undo); /* mounted: the files are the set's now */
+	ns.cache_entries = !o.cmdline.singlethread; /* see tree_ops.c */
 	/* ctl refuses sources on this very mount (see ctl.c) */
 	if (ns.mountpoint != NULL && mountinfo_fd >= 0)
 		ns.has_mount_dev = mountinfo_find_in(

@@ -59,6 +59,9 @@ void ns_destroy(struct namespace *ns)
 	free(ns->parts);
 	free(ns->maps);
 	name_index_clear(&ns->parts_by_name);
+	for (size_t i = 0; i < ns->nstale; i++)
+		free(ns->stale[i].name);
+	free(ns->stale);
 	ino_index_clear(&ns->maps_by_ino);
 	free(ns->mountpoint);
 	pthread_cond_destroy(&ns->released);
@@ -133,8 +136,63 @@ int ns_add_part_locked(struct namespace *ns, struct part_node *part)
 	return 0;
 }
 
+/*
+ * Remembers a name whose cached entry went stale. Without memory the entry
+ * simply expires (the entry timeout is short).
+ */
+static void note_stale_locked(struct namespace *ns, fuse_ino_t parent,
+			      const char *name)
+{
+	if (!ns->cache_entries)
+		return;
+	struct stale_entry *grown =
+		realloc(ns->stale, (ns->nstale + 1) * sizeof(*grown));
+	if (grown == NULL)
+		return;
+	ns->stale = grown;
+	grown[ns->nstale].parent = parent;
+	grown[ns->nstale].name = strdup(name);
+	if (grown[ns->nstale].name != NULL)
+		ns->nstale++;
+}
+
+void ns_flush_stale_entries(struct namespace *ns)
+{
+	pthread_mutex_lock(&ns->lock);
+	struct stale_entry *stale = ns->stale;
+	size_t n = ns->nstale;
+	ns->stale = NULL;
+	ns->nstale = 0;
+	pthread_mutex_unlock(&ns->lock);
+	for (size_t i = 0; i < n; i++) {
+		fuse_lowlevel_notify_inval_entry(ns->session, stale[i].parent,
+						 stale[i].name,
+						 strlen(stale[i].name));
+		free(stale[i].name);
+	}
+	free(stale);
+}
+
+/* Map file names are indexes: note every index whose inode changed. */
+static void note_renumbered_maps_locked(struct namespace *ns,
+					const fuse_ino_t *old_inos,
+					size_t old_n)
+{
+	size_t n = old_n > ns->nmaps ? old_n : ns->nmaps;
+	for (size_t i = 0; i < n; i++) {
+		fuse_ino_t now = i < ns->nmaps ? ns->maps[i]->ino : 0;
+		fuse_ino_t before = i < old_n ? old_inos[i] : 0;
+		if (now != before && before != 0) {
+			char name[32];
+			snprintf(name, sizeof(name), "%zu", i);
+			note_stale_locked(ns, INO_MAPS_DIR, name);
+		}
+	}
+}
+
 void ns_forget_part_locked(struct namespace *ns, struct part_node *part)
 {
+	note_stale_locked(ns, INO_ROOT, part->name);
 	name_index_remove(&ns->parts_by_name, part);
 	source_lock_put(&ns->source_locks, part->lock);
 	for (size_t i = 0; i < ns->nparts; i++) {
@@ -253,10 +311,18 @@ int ns_refresh_maps_locked(struct namespace *ns)
 		return ret;
 
 	struct map_view **fresh = calloc(n ? n : 1, sizeof(*fresh));
-	if (fresh == NULL) {
+	fuse_ino_t *old_inos =
+		ns->cache_entries
+			? calloc(ns->nmaps ? ns->nmaps : 1, sizeof(*old_inos))
+			: NULL;
+	if (fresh == NULL || (ns->cache_entries && old_inos == NULL)) {
+		free(fresh);
 		free(descs);
 		return -ENOMEM;
 	}
+	size_t old_n = ns->nmaps;
+	for (size_t i = 0; old_inos != NULL && i < old_n; i++)
+		old_inos[i] = ns->maps[i]->ino;
 	size_t cursor = 0;
 	for (size_t i = 0; i < n; i++) {
 		struct map_view *m = take_same_view(ns, &cursor, &descs[i]);
@@ -285,6 +351,9 @@ int ns_refresh_maps_locked(struct namespace *ns)
 			fresh[kept++] = fresh[i];
 	}
 	ns->nmaps = kept;
+	if (old_inos != NULL)
+		note_renumbered_maps_locked(ns, old_inos, old_n);
+	free(old_inos);
 	if (ino_index_build(&ns->maps_by_ino, ns->maps, kept) != 0) {
 		ino_index_clear(&ns->maps_by_ino); /* its views may be freed */
 		ret = -ENOMEM;

@@ -62,6 +62,12 @@ struct map_view {
 	struct map_view *next_retired;
 };
 
+/* a name whose cached kernel entry must go (ns_flush_stale_entries) */
+struct stale_entry {
+	fuse_ino_t parent;
+	char *name;
+};
+
 struct counters {
 	atomic_uint_fast64_t bytes_read;
 	atomic_uint_fast64_t bytes_written;
@@ -85,6 +91,10 @@ struct namespace
 	size_t nmaps;
 	struct ino_index maps_by_ino; /* the live ones */
 	struct source_locks source_locks;
+	/* mounted, multi-threaded: the kernel may cache names (tree_ops.c) */
+	bool cache_entries;
+	struct stale_entry *stale; /* under lock */
+	size_t nstale;
 	dev_t setfile_dev; /* a part may not map the set file itself */
 	ino_t setfile_ino;
 	struct map_view *retired; /* no longer live, still open: a list */
@@ -127,6 +137,13 @@ int ns_part_open(struct namespace *ns, fuse_ino_t ino, struct part_node **part);
 void ns_part_release(struct namespace *ns, struct part_node *part);
 int ns_map_open(struct namespace *ns, fuse_ino_t ino, struct map_view **map);
 void ns_map_release(struct namespace *ns, struct map_view *map);
+
+/*
+ * Tells the kernel to drop the names that changed (parts gone, map files
+ * renumbered). Call with no lock held and no directory request of ours
+ * pending (not inside unlink: its directory is locked until we reply).
+ */
+void ns_flush_stale_entries(struct namespace *ns);
 
 /* Sum of all part lengths (statfs). */
 size_t ns_total_size(struct namespace *ns);

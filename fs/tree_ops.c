@@ -3,10 +3,14 @@
  * tree_ops.c -- the shape of the mounted tree: name lookup, attributes,
  * directory listings (a snapshot taken at opendir) and statfs.
  *
- * Entries are never cached by the kernel (entry timeout 0): the set can
- * change under a name at any time (ctl commands), and a lookup costs one
- * round trip. Attributes of a part or map inode never change (a changed
- * part map gets a new inode), so those may be cached. The fixed entries
+ * Names of parts and map files are cached by the kernel for a short time
+ * (DYNAMIC_ENTRY_TIMEOUT): every change of the set tells the kernel which
+ * names went stale before the change is acknowledged (namespace.c), and
+ * without the cache `ls -l` of 10,000 parts cost four lookups per part.
+ * With -s they are not cached: invalidating an entry can wait for a
+ * lookup only our one thread would serve. Attributes of a part or map inode
+ * never change (a changed part map gets a new inode), so those may be cached.
+ * The fixed entries
  * (.pmemset, maps, status, ctl) never change either: caching them spares
  * every walk of .pmemset/maps/N two lookups.
  */
@@ -20,6 +24,7 @@
 
 #define IMMUTABLE_ATTR_TIMEOUT 1.0
 #define FIXED_ENTRY_TIMEOUT 3600.0
+#define DYNAMIC_ENTRY_TIMEOUT 1.0
 
 static void dir_stat(struct namespace *ns, struct stat *st, nlink_t nlink)
 {
@@ -142,7 +147,10 @@ void tree_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 	e.ino = ino;
 	e.generation = 1;
 	e.attr_timeout = attr_timeout(ino);
-	e.entry_timeout = ino < INO_FIRST_DYNAMIC ? FIXED_ENTRY_TIMEOUT : 0.0;
+	if (ino < INO_FIRST_DYNAMIC)
+		e.entry_timeout = FIXED_ENTRY_TIMEOUT;
+	else if (ns->cache_entries)
+		e.entry_timeout = DYNAMIC_ENTRY_TIMEOUT;
 	fuse_reply_entry(req, &e);
 }
 
