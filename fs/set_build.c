@@ -210,16 +210,18 @@ static int open_source(const struct part_spec *p, struct pmemset_source **src,
 	if (p->truncate)
 		flags |= PMEMSET_SOURCE_FILE_TRUNCATE_IF_NEEDED;
 	struct stat st;
-	bool missing = stat(p->path, &st) != 0 && errno == ENOENT;
-	if (!missing && S_ISDIR(st.st_mode))
+	/* st is read only when stat worked (EACCES left it unset) */
+	bool found = stat(p->path, &st) == 0;
+	bool missing = !found && errno == ENOENT;
+	if (found && S_ISDIR(st.st_mode))
 		return fail(err, errlen, -EISDIR, "part %s: %s is a directory",
 			    p->name, p->path);
 	const char *hint = "";
 	if (missing && !p->create)
 		hint = " (missing? add 'create')";
-	else if (!missing && S_ISCHR(st.st_mode))
+	else if (found && S_ISCHR(st.st_mode))
 		hint = " (not a device-DAX device?)";
-	else if (!missing && !S_ISREG(st.st_mode))
+	else if (found && !S_ISREG(st.st_mode))
 		hint = " (not a regular file)";
 	ret = pmemset_xsource_from_file(src, p->path, flags);
 	if (ret)
