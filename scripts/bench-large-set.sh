@@ -77,7 +77,11 @@ one_run()
 	pid=$(daemon_pid)
 	t=$(now)
 	fusermount3 -u "$MNT"
-	while kill -0 "$pid" 2>/dev/null; do sleep 0.005; done
+	# done once it is gone or a zombie (its reaper may take its time)
+	while [ "$(awk '{ print $3 }' "/proc/$pid/stat" 2>/dev/null)" \
+		!= Z ] && kill -0 "$pid" 2>/dev/null; do
+		sleep 0.005
+	done
 	u=$(elapsed "$t")
 	echo "$m $l $lm $llm $u"
 }
