@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * ctl.c -- changing the set while it is mounted: one command per write to
- * .pmemset/ctl, and rm of a part file.
+ * ctl.c -- changing the set while it is mounted: commands written to
+ * .pmemset/ctl, one a line (a write of several lines is a script, run in
+ * order up to its first failing line), and rm of a part file.
  *   part NAME PATH [offset=] [length=] [create] [truncate]
  *   part NAME temporary=DIR length=SIZE
  *   unmap NAME
@@ -10,7 +11,8 @@
  * A failing command changes nothing, fails the write with an errno
  * (EINVAL syntax, ENOENT missing source or name, EEXIST duplicate name,
  * ENOSPC no room in the reservation, EBUSY part in use) and leaves its
- * reason in .pmemset/status (last_error) and the log.
+ * reason in .pmemset/status (last_error, with its time and command), in
+ * the log, and on the open ctl file it was written to (see ctl_read).
  *
  * Open handles: a part whose file, or a map file over it, is open cannot
  * be unmapped. Because close() only queues FUSE's release, an unmap waits
@@ -34,7 +36,12 @@
 #include "set_build.h"
 
 #define BUSY_WAIT_SECONDS 2
-#define CTL_MAX_COMMAND 4096
+#define CTL_MAX_COMMAND 4096	  /* one line */
+#define CTL_MAX_WRITE (64 * 1024) /* one write: a command or a script */
+/* "line N: ctl 'COMMAND': REASON\n", what a ctl handle reads back */
+#define CTL_MAX_REASON                                                         \
+	(sizeof(((struct last_error *)0)->command) +                           \
+	 sizeof(((struct last_error *)0)->reason) + 32)
 
 static int fail(char *err, size_t errlen, int code, const char *format, ...)
 	__attribute__((__format__(__printf__, 4, 5)));
@@ -278,80 +285,184 @@ static int run_command(struct namespace *ns, char *line, char *err,
 	return run_table_command(ns, line, err, errlen);
 }
 
-/* Records a failure in status and the log, control bytes escaped. */
-static void record_failure(struct namespace *ns, const char *what,
-			   size_t what_len, const char *err)
+/*
+ * Records a failure: in status (last_error), in the log, and on the handle
+ * it came through (if any), where the writer reads it back (see ctl_read).
+ */
+static void record_failure(struct namespace *ns, struct handle *h,
+			   struct last_error *error)
 {
-	char shown[300], message[sizeof(ns->last_error)];
-	setfile_escape(what, what_len, 200, shown, sizeof(shown));
-	if (snprintf(message, sizeof(message), "%s: %s", shown, err) >=
-	    (int)sizeof(message))
-		strcpy(message + sizeof(message) - 4, "..."); /* cut, say so */
+	char message[CTL_MAX_REASON - 1];
+	clock_gettime(CLOCK_REALTIME, &error->time);
+	error->set = true;
+	last_error_format(error, false, message, sizeof(message));
+	char *reason = NULL; /* a line, as a client prints it */
+	if (h != NULL && asprintf(&reason, "%s\n", message) < 0)
+		reason = NULL;
 	pthread_mutex_lock(&ns->lock);
-	ns_set_last_error_locked(ns, message);
+	ns_set_last_error_locked(ns, error);
+	if (h != NULL) {
+		free(h->text);
+		h->text = reason;
+		h->text_len = reason != NULL ? strlen(reason) : 0;
+	}
 	pthread_mutex_unlock(&ns->lock);
 	fuse_log(FUSE_LOG_ERR, "pmemsetfs: %s\n", message);
 }
 
-/* Checks a write is one command line and copies it, newline stripped. */
-static int take_command(const char *buf, size_t size, char *line,
-			size_t linelen, char *err, size_t errlen)
+/* The command a failure belongs to: ctl 'LINE', control bytes escaped. */
+static void name_command(struct last_error *error, const char *line, size_t len)
 {
-	if (size >= linelen)
-		return fail(err, errlen, -EINVAL,
-			    "command too long (%zu bytes, max %zu)", size,
-			    linelen - 1);
-	if (memchr(buf, '\0', size) != NULL)
-		return fail(err, errlen, -EINVAL, "NUL byte in command");
-	memcpy(line, buf, size);
-	line[size] = '\0';
-	char *eol = line + strcspn(line, "\r\n"); /* `echo` adds a newline */
-	bool one_line = eol[strspn(eol, " \t\r\n")] == '\0';
-	*eol = '\0';
-	if (!one_line)
-		return fail(err, errlen, -EINVAL, "one command per write");
-	return 0;
+	char shown[sizeof(error->command) - 8];
+	setfile_escape(line, len, 200, shown, sizeof(shown));
+	snprintf(error->command, sizeof(error->command), "ctl '%s'", shown);
 }
 
-void ctl_write(fuse_req_t req, const char *buf, size_t size)
+/* A line (up to '\n' or the end) that holds no command: blank or # */
+static bool is_blank(const char *line)
+{
+	line += strspn(line, " \t\r");
+	return *line == '\0' || *line == '\n' || *line == '#';
+}
+
+static size_t count_commands(const char *text)
+{
+	size_t n = 0;
+	for (const char *line = text; line != NULL;) {
+		n += !is_blank(line);
+		const char *eol = strchr(line, '\n');
+		line = eol != NULL ? eol + 1 : NULL;
+	}
+	return n;
+}
+
+/* Cuts the next line out of *cursor (NULL when none is left). */
+static char *next_line(char **cursor)
+{
+	char *line = *cursor;
+	if (line == NULL)
+		return NULL;
+	char *eol = strchr(line, '\n');
+	*cursor = eol != NULL ? eol + 1 : NULL;
+	if (eol != NULL)
+		*eol = '\0';
+	size_t len = strlen(line);
+	if (len > 0 && line[len - 1] == '\r') /* a script saved on Windows */
+		line[len - 1] = '\0';
+	return line;
+}
+
+/*
+ * Runs the lines of one write in order and stops at the first failure;
+ * the commands before it stay done. A write of more than one command is
+ * a script, and its failure names the line. The whole script runs under
+ * change_lock, so two scripts never interleave.
+ */
+static int run_script(struct namespace *ns, char *text,
+		      struct last_error *error)
+{
+	size_t commands = count_commands(text);
+	if (commands == 0)
+		return fail(error->reason, sizeof(error->reason), -EINVAL,
+			    "empty command");
+	int ret = 0;
+	unsigned number = 0;
+	char *cursor = text, *line;
+	pthread_mutex_lock(&ns->change_lock);
+	while (ret == 0 && (line = next_line(&cursor)) != NULL) {
+		number++;
+		if (is_blank(line))
+			continue;
+		size_t len = strlen(line);
+		name_command(error, line, len);
+		error->line = commands > 1 ? number : 0;
+		if (len >= CTL_MAX_COMMAND)
+			ret = fail(error->reason, sizeof(error->reason),
+				   -EINVAL,
+				   "command too long (%zu bytes, max %d)", len,
+				   CTL_MAX_COMMAND - 1);
+		else
+			ret = run_command(ns, line, error->reason,
+					  sizeof(error->reason));
+	}
+	pthread_mutex_unlock(&ns->change_lock);
+	return ret;
+}
+
+void ctl_write(fuse_req_t req, struct handle *h, const char *buf, size_t size)
 {
 	struct namespace *ns = req_ns(req);
-	char line[CTL_MAX_COMMAND], err[SETFILE_ERR_MAX * 2];
-	char what[CTL_MAX_COMMAND + 8];
-	int ret = take_command(buf, size, line, sizeof(line), err, sizeof(err));
-	if (ret == 0) {
-		snprintf(what, sizeof(what), "ctl '%s'", line);
-		pthread_mutex_lock(&ns->change_lock);
-		ret = run_command(ns, line, err, sizeof(err));
-		pthread_mutex_unlock(&ns->change_lock);
-		ns_flush_stale_entries(ns); /* before the writer sees "done" */
+	struct last_error error = {.command = "ctl"};
+	char *text = NULL;
+	int ret;
+	if (size > CTL_MAX_WRITE) {
+		ret = fail(error.reason, sizeof(error.reason), -EINVAL,
+			   "write too long (%zu bytes; a command or a script "
+			   "is at most %d)",
+			   size, CTL_MAX_WRITE);
+	} else if (memchr(buf, '\0', size) != NULL) {
+		ret = fail(error.reason, sizeof(error.reason), -EINVAL,
+			   "NUL byte in command");
+	} else if ((text = strndup(buf, size)) == NULL) {
+		ret = fail(error.reason, sizeof(error.reason), -ENOMEM,
+			   "out of memory");
 	} else {
-		snprintf(what, sizeof(what), "ctl");
+		ret = run_script(ns, text, &error);
 	}
+	free(text);
+	ns_flush_stale_entries(ns); /* before the writer sees the result */
 	if (ret) {
-		record_failure(ns, what, strlen(what), err);
+		record_failure(ns, h, &error);
 		fuse_reply_err(req, -ret);
-	} else {
-		fuse_reply_write(req, size);
+		return;
 	}
+	pthread_mutex_lock(&ns->lock);
+	h->text_len = 0; /* this write went well: nothing to read back */
+	pthread_mutex_unlock(&ns->lock);
+	fuse_reply_write(req, size);
+}
+
+/*
+ * Reading a ctl handle gives the reason its last write failed (empty
+ * after a success): a client opens ctl O_RDWR, writes, and on an error
+ * reads the reason back from the same descriptor, which no other writer
+ * can overwrite (last_error in status is shared by all of them).
+ */
+void ctl_read(fuse_req_t req, struct handle *h, size_t size, off_t off)
+{
+	struct namespace *ns = req_ns(req);
+	char reason[CTL_MAX_REASON];
+	size_t len = 0;
+	pthread_mutex_lock(&ns->lock);
+	if (off >= 0 && (size_t)off < h->text_len) {
+		len = h->text_len - (size_t)off;
+		len = len < size ? len : size;
+		memcpy(reason, h->text + off, len);
+	}
+	pthread_mutex_unlock(&ns->lock);
+	fuse_reply_buf(req, reason, len);
 }
 
 void ctl_unlink(fuse_req_t req, fuse_ino_t parent, const char *name)
 {
 	struct namespace *ns = req_ns(req);
-	char err[SETFILE_ERR_MAX], what[300];
+	struct last_error error = {0};
 	if (parent != INO_ROOT || strcmp(name, META_DIR_NAME) == 0) {
 		fuse_reply_err(req, EPERM);
 		return;
 	}
-	snprintf(what, sizeof(what), "rm %s", name);
 	pthread_mutex_lock(&ns->change_lock);
 	pthread_mutex_lock(&ns->lock);
-	int ret = unmap_part_locked(ns, name, err, sizeof(err));
+	int ret =
+		unmap_part_locked(ns, name, error.reason, sizeof(error.reason));
 	pthread_mutex_unlock(&ns->lock);
 	pthread_mutex_unlock(&ns->change_lock);
-	if (ret)
-		record_failure(ns, what, strlen(what), err);
+	if (ret) {
+		char shown[sizeof(error.command) - 8];
+		setfile_escape(name, strlen(name), 200, shown, sizeof(shown));
+		snprintf(error.command, sizeof(error.command), "rm %s", shown);
+		record_failure(ns, NULL, &error);
+	}
 	fuse_reply_err(req, -ret);
 	ns_flush_stale_entries(ns); /* the root stays locked until we reply */
 }

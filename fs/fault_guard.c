@@ -27,6 +27,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "fault_guard.h"
@@ -128,7 +129,7 @@ static int classify_locked(struct namespace *ns, const char *addr,
 				  sv.f_bavail == 0;
 	if (fd >= 0 && fstat(fd, &st) == 0 && (size_t)st.st_size <= offset) {
 		snprintf(message, len,
-			 "part %s: write failed: its source %s was truncated "
+			 "part %s: its source %s was truncated "
 			 "to %lld bytes by another process (the part needs "
 			 "%zu)",
 			 p->name, p->source, (long long)st.st_size,
@@ -137,13 +138,12 @@ static int classify_locked(struct namespace *ns, const char *addr,
 	}
 	if (full) {
 		snprintf(message, len,
-			 "part %s: write failed: no space left on the file "
-			 "system of %s for a hole at offset %zu",
+			 "part %s: no space left on the file system of %s "
+			 "for a hole at offset %zu",
 			 p->name, p->source, offset);
 		return -ENOSPC;
 	}
-	snprintf(message, len,
-		 "part %s: write failed: bus error at offset %zu of %s",
+	snprintf(message, len, "part %s: bus error at offset %zu of %s",
 		 p->name, offset, p->source);
 	return -EIO;
 }
@@ -155,11 +155,15 @@ int fault_guard_prepare_write(struct namespace *ns, char *addr, size_t len)
 	char *fault_at = NULL;
 	if (len == 0 || touch_pages(addr, len, &fault_at) == 0)
 		return 0;
-	char message[sizeof(ns->last_error)];
+	struct last_error error = {.set = true, .command = "write"};
+	clock_gettime(CLOCK_REALTIME, &error.time);
+	char message[sizeof(error.command) + sizeof(error.reason)];
 	pthread_mutex_lock(&ns->lock);
-	int ret = classify_locked(ns, fault_at, message, sizeof(message));
-	ns_set_last_error_locked(ns, message);
+	int ret = classify_locked(ns, fault_at, error.reason,
+				  sizeof(error.reason));
+	ns_set_last_error_locked(ns, &error);
 	pthread_mutex_unlock(&ns->lock);
+	last_error_format(&error, false, message, sizeof(message));
 	fuse_log(FUSE_LOG_ERR, "pmemsetfs: %s\n", message);
 	return ret;
 }

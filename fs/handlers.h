@@ -21,7 +21,7 @@ struct handle {
 	enum handle_kind kind;
 	struct part_node *part;
 	struct map_view *map;
-	char *text;
+	char *text; /* a snapshot, or why a ctl write failed (ctl_read) */
 	size_t text_len;
 	bool writable; /* opened for writing: persist on close (fsync mode) */
 	atomic_int refs;
@@ -67,6 +67,13 @@ void map_release(fuse_req_t req, struct handle *h);
 /* status.c: .pmemset/status */
 void status_open(fuse_req_t req, struct fuse_file_info *fi);
 size_t status_size_locked(struct namespace *ns);
+/* opens a read-only snapshot made by generate_locked (under ns->lock) */
+void snapshot_open(fuse_req_t req, struct fuse_file_info *fi,
+		   char *(*generate_locked)(struct namespace *, size_t *));
+
+/* status_json.c: .pmemset/status.json, the same facts for scripts */
+void status_json_open(fuse_req_t req, struct fuse_file_info *fi);
+size_t status_json_size_locked(struct namespace *ns);
 
 /* text handles (status, directory listings) */
 void text_read(fuse_req_t req, struct handle *h, size_t size, off_t off);
@@ -82,7 +89,9 @@ void xattr_list(fuse_req_t req, fuse_ino_t ino, size_t size);
 
 /* ctl.c: .pmemset/ctl commands and rm of a part */
 void ctl_open(fuse_req_t req, struct fuse_file_info *fi);
-void ctl_write(fuse_req_t req, const char *buf, size_t size);
+void ctl_write(fuse_req_t req, struct handle *h, const char *buf, size_t size);
+/* the reason the handle's last write failed, or nothing */
+void ctl_read(fuse_req_t req, struct handle *h, size_t size, off_t off);
 void ctl_unlink(fuse_req_t req, fuse_ino_t parent, const char *name);
 
 #endif /* PMEMSETFS_HANDLERS_H */

@@ -18,6 +18,8 @@
 #include <syslog.h>
 #include <unistd.h>
 
+#include "ctl_client.h"
+#include "log.h"
 #include "mountinfo.h"
 #include "mountpoint_check.h"
 #include "ops.h"
@@ -26,13 +28,6 @@
 #include "set_build.h"
 
 static struct namespace ns;
-
-/* In the background stderr is /dev/null: log to syslog instead. */
-static void log_to_syslog(enum fuse_log_level level, const char *format,
-			  va_list ap)
-{
-	vsyslog((int)level, format, ap); /* fuse_log levels are syslog's */
-}
 
 static int run_session(struct fuse_session *se, const struct options *o)
 {
@@ -59,7 +54,10 @@ int main(int argc, char **argv)
 	struct fuse_session *se = NULL;
 	char err[SETFILE_ERR_MAX * 2];
 	int status = 1;
+	bool mounted = false;
 
+	if (argc >= 2 && strcmp(argv[1], "ctl") == 0)
+		return ctl_client_main(argc - 2, argv + 2);
 	int parsed = options_parse(argc, argv, &o);
 	if (parsed != 0) {
 		options_clear(&o);
@@ -90,6 +88,9 @@ int main(int argc, char **argv)
 		fprintf(stderr, "pmemsetfs: %s:%s\n", o.setfile, err);
 		goto err_destroy_session;
 	}
+	if (log_open(o.log, o.cmdline.foreground, o.setfile,
+		     o.cmdline.mountpoint) != 0)
+		goto err_destroy_session;
 	/*
 	 * A shell starts `pmemsetfs -f ... &` with SIGINT ignored, and libfuse
 	 * only hooks signals left at their default: SIGINT must still unmount.
@@ -118,10 +119,9 @@ int main(int argc, char **argv)
 		readahead_set(ns.mount_dev, 1024); /* see readahead.c */
 	fuse_daemonize(o.cmdline.foreground);
 	source_locks_renew(&ns.source_locks); /* the holder's pid is ours */
-	if (!o.cmdline.foreground) {
-		openlog("pmemsetfs", LOG_PID, LOG_DAEMON);
-		fuse_set_log_func(log_to_syslog);
-	}
+	log_start();
+	log_startup_line(&ns);
+	mounted = true;
 
 	int ret = run_session(se, &o);
 	/* 0: unmounted; > 0: the signal that asked us to stop */
@@ -135,6 +135,7 @@ err_destroy_session:
 err_destroy_ns:
 	ns_destroy(&ns); /* persists everything, deletes the set */
 	build_undo_run(&undo);
+	log_close(!mounted); /* a log file made for nothing goes too */
 err_clear_spec:
 	set_spec_clear(&spec);
 err_clear_options:

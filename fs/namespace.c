@@ -13,6 +13,7 @@
 
 #include "namespace.h"
 #include "data_path.h"
+#include "log.h"
 
 void ns_init(struct namespace *ns, const struct set_settings *settings)
 {
@@ -25,7 +26,6 @@ void ns_init(struct namespace *ns, const struct set_settings *settings)
 	ns->uid = getuid();
 	ns->gid = getgid();
 	clock_gettime(CLOCK_REALTIME, &ns->mount_time);
-	strcpy(ns->last_error, "none");
 }
 
 void part_node_free(struct part_node *part)
@@ -229,9 +229,29 @@ bool ns_part_busy_locked(struct namespace *ns, const struct part_node *part)
 	return false;
 }
 
-void ns_set_last_error_locked(struct namespace *ns, const char *message)
+void ns_set_last_error_locked(struct namespace *ns,
+			      const struct last_error *error)
 {
-	snprintf(ns->last_error, sizeof(ns->last_error), "%s", message);
+	ns->last_error = *error;
+	ns->last_error.set = true;
+}
+
+void last_error_format(const struct last_error *error, bool with_time,
+		       char *out, size_t outlen)
+{
+	if (!error->set) {
+		snprintf(out, outlen, "none");
+		return;
+	}
+	char time[LOG_TIME_MAX] = "", line[32] = "";
+	if (with_time) {
+		log_utc_time(&error->time, false, time, sizeof(time));
+		strcat(time, " ");
+	}
+	if (error->line != 0)
+		snprintf(line, sizeof(line), "line %u: ", error->line);
+	snprintf(out, outlen, "%s%s%s: %s", time, line, error->command,
+		 error->reason);
 }
 
 /* Descriptors of every part map, in address order; the caller frees. */

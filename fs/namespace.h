@@ -26,10 +26,11 @@
 
 enum {
 	INO_ROOT = FUSE_ROOT_ID,
-	INO_META_DIR, /* .pmemset */
-	INO_MAPS_DIR, /* .pmemset/maps */
-	INO_STATUS,   /* .pmemset/status */
-	INO_CTL,      /* .pmemset/ctl */
+	INO_META_DIR,	 /* .pmemset */
+	INO_MAPS_DIR,	 /* .pmemset/maps */
+	INO_STATUS,	 /* .pmemset/status */
+	INO_CTL,	 /* .pmemset/ctl */
+	INO_STATUS_JSON, /* .pmemset/status.json */
 	INO_FIRST_DYNAMIC = 16,
 };
 
@@ -74,6 +75,15 @@ struct counters {
 	atomic_uint_fast64_t persists;
 };
 
+/* The last change of the set that failed, for status and status.json. */
+struct last_error {
+	bool set;	      /* false: none yet */
+	struct timespec time; /* CLOCK_REALTIME */
+	unsigned line;	      /* in a ctl script; 0: not a script */
+	char command[300]; /* "ctl 'unmap x'", "rm x", control bytes escaped */
+	char reason[1024];
+};
+
 struct namespace
 {
 	pthread_mutex_t change_lock; /* one change of the set at a time */
@@ -101,7 +111,7 @@ struct namespace
 	fuse_ino_t next_ino;
 
 	struct counters counters;
-	char last_error[1024];
+	struct last_error last_error;
 	uid_t uid; /* the mounting user owns the fixed entries */
 	gid_t gid;
 	struct timespec mount_time;
@@ -130,7 +140,14 @@ int ns_refresh_maps_locked(struct namespace *ns);
 bool ns_part_busy_locked(struct namespace *ns, const struct part_node *part);
 /* Takes the part out of the tables and frees it (it is already unmapped). */
 void ns_forget_part_locked(struct namespace *ns, struct part_node *part);
-void ns_set_last_error_locked(struct namespace *ns, const char *message);
+void ns_set_last_error_locked(struct namespace *ns,
+			      const struct last_error *error);
+/*
+ * "[line N: ]COMMAND: REASON", as the log and a ctl client show it; with
+ * with_time the UTC time goes first (status). "none" when there is none.
+ */
+void last_error_format(const struct last_error *error, bool with_time,
+		       char *out, size_t outlen);
 
 /* Open/close bookkeeping: take and give back a pin on a node. */
 int ns_part_open(struct namespace *ns, fuse_ino_t ino, struct part_node **part);

@@ -34,6 +34,9 @@ static void fs_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 	case INO_STATUS:
 		status_open(req, fi);
 		return;
+	case INO_STATUS_JSON:
+		status_json_open(req, fi);
+		return;
 	case INO_CTL:
 		ctl_open(req, fi);
 		return;
@@ -65,7 +68,7 @@ static void fs_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 		text_read(req, h, size, off);
 		break;
 	case HANDLE_CTL:
-		fuse_reply_buf(req, NULL, 0);
+		ctl_read(req, h, size, off);
 		break;
 	}
 	handle_put(ns, h);
@@ -84,7 +87,7 @@ static void fs_write(fuse_req_t req, fuse_ino_t ino, const char *buf,
 		map_write(req, h, buf, size, off);
 		return;
 	case HANDLE_CTL:
-		ctl_write(req, buf, size);
+		ctl_write(req, h, buf, size);
 		return;
 	case HANDLE_TEXT:
 		fuse_reply_err(req, EBADF);

@@ -11,12 +11,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "log.h"
 #include "options.h"
-
-#define PMEMSETFS_VERSION "0.1.0"
+#include "help.h"
 
 struct raw_options {
 	char *setfile;
+	char *log;
 	char *persist;
 	char *coalescing;
 	char *reservation;
@@ -31,6 +32,7 @@ struct raw_options {
 	}
 
 static const struct fuse_opt option_spec[] = {
+	RAW("log=%s", log),
 	RAW("persist=%s", persist),
 	RAW("coalescing=%s", coalescing),
 	RAW("reservation=%s", reservation),
@@ -53,28 +55,6 @@ static int take_positional(void *data, const char *arg, int key,
 	return 1; /* the mount point: fuse_parse_cmdline's */
 }
 
-static void usage(const char *prog)
-{
-	printf("usage: %s [OPTIONS] SETFILE MOUNTPOINT\n\n"
-	       "Mounts the pmemset described by SETFILE: one file per part,\n"
-	       ".pmemset/maps/N per part map, .pmemset/status, "
-	       ".pmemset/ctl.\n\n"
-	       "pmemsetfs options:\n"
-	       "    -o persist=write|fsync   persist every write before it "
-	       "returns (default)\n"
-	       "                             or on fsync, close and unmount\n"
-	       "    -o coalescing=none|opportunistic|full\n"
-	       "    -o reservation=SIZE      all part maps in one reservation\n"
-	       "    -o granularity=page|cacheline|byte\n"
-	       "    -o cache=direct|page     part files bypass the page cache "
-	       "(default)\n"
-	       "                             or use it (needed for mmap)\n"
-	       "    (the -o settings override the set file's)\n\n",
-	       prog);
-	fuse_cmdline_help();
-	fuse_lowlevel_help();
-}
-
 static int bad(const char *what, const char *value)
 {
 	fprintf(stderr, "pmemsetfs: bad option %s=%s\n", what, value);
@@ -84,6 +64,20 @@ static int bad(const char *what, const char *value)
 static int check_values(const struct raw_options *raw, struct options *o)
 {
 	struct set_settings *s = &o->override;
+	if (raw->log != NULL) {
+		if (!log_target_valid(raw->log)) {
+			fprintf(stderr,
+				"pmemsetfs: bad option log=%s (syslog, stderr "
+				"or an absolute path)\n",
+				raw->log);
+			return -1;
+		}
+		o->log = strdup(raw->log);
+		if (o->log == NULL) {
+			perror("pmemsetfs: log=");
+			return -1;
+		}
+	}
 	if (raw->persist != NULL) {
 		if (setfile_parse_persist(raw->persist, &s->persist) != 0)
 			return bad("persist", raw->persist);
@@ -118,6 +112,7 @@ static int check_values(const struct raw_options *raw, struct options *o)
 
 static void free_raw(struct raw_options *raw)
 {
+	free(raw->log);
 	free(raw->persist);
 	free(raw->coalescing);
 	free(raw->reservation);
@@ -138,14 +133,12 @@ int options_parse(int argc, char **argv, struct options *o)
 	if (fuse_parse_cmdline(&o->args, &o->cmdline) != 0)
 		goto out;
 	if (o->cmdline.show_help) {
-		usage(argv[0]);
+		help_print(argv[0]);
 		ret = 1;
 		goto out;
 	}
 	if (o->cmdline.show_version) {
-		printf("pmemsetfs version %s\n", PMEMSETFS_VERSION);
-		fflush(stdout); /* the next line comes from another process */
-		fuse_lowlevel_version();
+		help_print_version();
 		ret = 1;
 		goto out;
 	}
@@ -178,6 +171,7 @@ out:
 void options_clear(struct options *o)
 {
 	free(o->setfile);
+	free(o->log);
 	free(o->cmdline.mountpoint);
 	fuse_opt_free_args(&o->args);
 }

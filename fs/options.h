@@ -15,6 +15,7 @@ struct options {
 	bool direct_io;			  /* -o cache=direct (default) */
 	struct fuse_cmdline_opts cmdline; /* -f -d -s, mountpoint, ... */
 	struct fuse_args args;		  /* what the FUSE session gets */
+	char *log;			  /* -o log=; NULL: the default */
 };
 
 /*

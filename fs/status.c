@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "handlers.h"
+#include "log.h"
 
 static void write_maps_locked(struct namespace *ns, FILE *out)
 {
@@ -74,7 +75,10 @@ static char *status_text_locked(struct namespace *ns, size_t *len)
 		(unsigned long long)atomic_load(&ns->counters.bytes_written));
 	fprintf(out, "persists: %llu\n",
 		(unsigned long long)atomic_load(&ns->counters.persists));
-	fprintf(out, "last_error: %s\n", ns->last_error);
+	char last_error[sizeof(ns->last_error) + LOG_TIME_MAX];
+	last_error_format(&ns->last_error, true, last_error,
+			  sizeof(last_error));
+	fprintf(out, "last_error: %s\n", last_error);
 	if (fclose(out) != 0) {
 		free(text);
 		return NULL;
@@ -91,6 +95,12 @@ size_t status_size_locked(struct namespace *ns)
 
 void status_open(fuse_req_t req, struct fuse_file_info *fi)
 {
+	snapshot_open(req, fi, status_text_locked);
+}
+
+void snapshot_open(fuse_req_t req, struct fuse_file_info *fi,
+		   char *(*generate_locked)(struct namespace *, size_t *))
+{
 	struct namespace *ns = req_ns(req);
 	if ((fi->flags & O_ACCMODE) != O_RDONLY) {
 		fuse_reply_err(req, EACCES);
@@ -102,7 +112,7 @@ void status_open(fuse_req_t req, struct fuse_file_info *fi)
 		return;
 	}
 	pthread_mutex_lock(&ns->lock);
-	h->text = status_text_locked(ns, &h->text_len);
+	h->text = generate_locked(ns, &h->text_len);
 	pthread_mutex_unlock(&ns->lock);
 	if (h->text == NULL) {
 		handle_put(ns, h);

@@ -65,8 +65,12 @@ int tree_stat_locked(struct namespace *ns, fuse_ino_t ino, struct stat *st)
 	case INO_STATUS:
 		file_stat(ns, st, 0444, status_size_locked(ns));
 		return 0;
+	case INO_STATUS_JSON:
+		file_stat(ns, st, 0444, status_json_size_locked(ns));
+		return 0;
 	case INO_CTL:
-		file_stat(ns, st, 0200, 0);
+		/* readable: a failed write's reason is read back (ctl_read) */
+		file_stat(ns, st, 0600, 0);
 		return 0;
 	}
 	struct part_node *part = ns_part_by_ino_locked(ns, ino);
@@ -115,6 +119,8 @@ static fuse_ino_t child_locked(struct namespace *ns, fuse_ino_t parent,
 			return INO_MAPS_DIR;
 		if (strcmp(name, "status") == 0)
 			return INO_STATUS;
+		if (strcmp(name, "status.json") == 0)
+			return INO_STATUS_JSON;
 		if (strcmp(name, "ctl") == 0)
 			return INO_CTL;
 		return 0;
@@ -189,7 +195,8 @@ void tree_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int to_set,
 	if (ret == 0 && (to_set & FUSE_SET_ATTR_SIZE)) {
 		if (ino == INO_CTL)
 			ret = 0; /* `echo cmd > ctl` */
-		else if (!S_ISREG(st.st_mode) || ino == INO_STATUS)
+		else if (!S_ISREG(st.st_mode) || ino == INO_STATUS ||
+			 ino == INO_STATUS_JSON)
 			ret = -EPERM;
 		else if (attr->st_size != st.st_size)
 			ret = -EINVAL;
@@ -230,6 +237,7 @@ static void list_dir_locked(fuse_req_t req, struct namespace *ns,
 	case INO_META_DIR:
 		add_entry(req, out, "maps", INO_MAPS_DIR, S_IFDIR);
 		add_entry(req, out, "status", INO_STATUS, S_IFREG);
+		add_entry(req, out, "status.json", INO_STATUS_JSON, S_IFREG);
 		add_entry(req, out, "ctl", INO_CTL, S_IFREG);
 		break;
 	case INO_MAPS_DIR:

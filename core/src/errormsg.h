@@ -23,7 +23,7 @@ int set_error_errno(int code, const char *fmt, ...)
 int set_error_pmem2(int code, int pmem2_ret, const char *fmt, ...)
 	__attribute__((__format__(__printf__, 3, 4)));
 
-/* debug log line at the given level (1..4); silent in release builds */
+/* log line at the given level (1..4) if PMEMSET_LOG_LEVEL asks for it */
 void log_message(int level, const char *fmt, ...)
 	__attribute__((__format__(__printf__, 2, 3)));
 

@@ -45,7 +45,7 @@ SET
 	truncate -s 0 "$SRC/victim.img"
 	probe_expect EIO pwrite "$MNT/victim" 0 "$T/data"
 	probe_expect EIO pwrite "$MNT/victim" $((512 * KiB)) "$T/data"
-	status_says "part victim: write failed: its source $SRC/victim.img was truncated to 0 bytes"
+	status_says "write: part victim: its source $SRC/victim.img was truncated to 0 bytes"
 	"$FSPROBE" pread "$MNT/victim" 0 4096 >/dev/null || true # EIO or 0
 	other_parts_served
 	unmount_set
@@ -63,7 +63,7 @@ SET
 		dd_write "$MNT/sparse" $((i * 128 * KiB)) "$T/data"
 	done
 	probe_expect ENOSPC pwrite "$MNT/sparse" $((2 * MiB)) "$T/data"
-	status_says "part sparse: write failed: no space left on the file system of $SMALL/sparse.img"
+	status_says "write: part sparse: no space left on the file system of $SMALL/sparse.img"
 	other_parts_served
 	# what was written before the file system filled up is there
 	assert_cmp_region "$MNT/sparse" $((7 * 128 * KiB)) $((128 * KiB)) \
@@ -91,7 +91,7 @@ wait "$writer" && rc=0 || rc=$?
 assert_eq 1 "$rc" "mmap_writer's exit status"
 grep -q "msync.*Input/output error" "$T/mmap.err" ||
 	fail "msync did not fail with EIO: $(cat "$T/mmap.err")"
-status_says "part victim: write failed: its source $SRC/victim.img was truncated"
+status_says "write: part victim: its source $SRC/victim.img was truncated"
 other_parts_served
 unmount_set
 cp "$SRC/victim.img" "$MODEL/victim.img"

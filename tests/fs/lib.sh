@@ -29,6 +29,10 @@ SRC=$T/src
 MODEL=$T/model
 MNT=$T/mnt
 mkdir -p "$SRC" "$MODEL" "$MNT"
+# Without syslog a background daemon logs to $XDG_RUNTIME_DIR/pmemsetfs/
+# (else /run/pmemsetfs/): keep those files inside $T.
+export XDG_RUNTIME_DIR=$T/run
+mkdir -p "$XDG_RUNTIME_DIR"
 DAEMON_PID=
 WATCHDOG_PID=
 # Commands (strings, eval'ed) that cleanup runs after unmounting.

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs the built library into a fresh prefix with `cmake --install`, then
-# builds a program written only against the public header the way a user
-# would (pkg-config, and the plain `-lpmemset -lpmem2` link line), runs it,
-# and checks that the exported symbols are exactly the pmemset 1.0 API.
+# builds the installed example (written only against the public header) the
+# way a user would (pkg-config, and the plain `-lpmemset -lpmem2` link
+# line), runs it, and checks that the exported symbols are exactly the pmemset 1.0 API.
 # usage: install_and_link.sh BUILD_DIR SOURCE_DIR [SANITIZE]
 # SANITIZE=ON: the library is built with ASan+UBSan, so the programs linked
 # to it must be too (the ASan runtime has to come first).
@@ -26,10 +26,13 @@ fail() {
 [ -f "$tmp/prefix/include/libpmemset.h" ] || fail "header not installed"
 [ -e "$libdir/libpmemset.so.1" ] || fail "libpmemset.so.1 not installed"
 [ -f "$libdir/libpmemset.a" ] || fail "libpmemset.a not installed"
+example=$tmp/prefix/share/doc/pmemsetfs/examples/two_parts.c
+[ -f "$example" ] || fail "the example is not installed as $example"
+cmp -s "$example" "$src/core/examples/two_parts.c" || fail "the installed example differs"
 
 # 1. pkg-config
 cc "${san[@]}" -std=gnu11 -Wall -Wextra -Werror $(pkg-config --cflags libpmemset) \
-	"$src/core/examples/two_parts.c" -o "$tmp/ex-pc" \
+	"$example" -o "$tmp/ex-pc" \
 	$(pkg-config --libs libpmemset) -Wl,-rpath,"$libdir" ||
 	fail "example does not build with pkg-config libpmemset"
 "$tmp/ex-pc" "$tmp" >/dev/null || fail "pkg-config build of the example fails"

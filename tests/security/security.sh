@@ -5,7 +5,7 @@
 # again on exit) and checks, with secprobe run as each of them:
 #  1. root's mount with allow_other: each part file keeps its source's mode,
 #     owner and group, and the kernel enforces them (default_permissions);
-#     .pmemset/ctl is 0200 of the mounting user; others cannot unlink parts,
+#     .pmemset/ctl is 0600 of the mounting user; others cannot unlink parts,
 #     open map files, read xattrs of parts they cannot read, or chmod.
 #  2. root's mount without allow_other: other users get EACCES on anything.
 #  3. A's own mount (through setuid fusermount3): B gets EACCES; the ctl
@@ -233,7 +233,7 @@ for p in pa600 pa644 pg660 pr640 pb400; do
 	check "mode, owner and group of part $p = its source's" \
 		"$(owner "$SRC/$p")" "$(owner "$MNT/$p")"
 done
-check "mode and owner of .pmemset/ctl" "200 root root" \
+check "mode and owner of .pmemset/ctl" "600 root root" \
 	"$(owner "$MNT/.pmemset/ctl")"
 check "mode and owner of .pmemset/maps/0" "600 root root" \
 	"$(owner "$MNT/.pmemset/maps/0")"
@@ -352,7 +352,7 @@ probe "$UB" EACCES read "$MNT/own644"
 if [ "$(cat /sys/module/fuse/parameters/allow_sys_admin_access 2>/dev/null)" != Y ]; then
 	probe_root EACCES stat "$MNT"
 fi
-check "mode and owner of .pmemset/ctl in $UA's mount" "200 $UA $GROUP" \
+check "mode and owner of .pmemset/ctl in $UA's mount" "600 $UA $GROUP" \
 	"$(as "$UA" stat -c '%a %U %G' "$MNT/.pmemset/ctl")"
 
 # ctl_refused WHAT COMMAND TARGET: the command fails with EACCES, and the

@@ -179,7 +179,7 @@ static void system_call_failure_message_ends_with_strerror(void)
 /* this program, to run it again (valgrind does not follow the exec) */
 static char self_path[PATH_MAX];
 
-static void log_variables_are_accepted(void)
+static void log_level_writes_errors_in_every_build(void)
 {
 	/* they are read at load time, so run a fresh copy of this program */
 	char log[PATH_MAX];
@@ -198,14 +198,19 @@ static void log_variables_are_accepted(void)
 	CU_ASSERT_FATAL(waitpid(pid, &status, 0) == pid);
 	CU_ASSERT(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 
-	/* release builds write nothing; debug builds prefix every line */
+	/* release builds (NDEBUG) log too: the child's one error, prefixed */
 	FILE *f = fopen(log, "r");
-	if (f) {
-		char line[4096];
-		while (fgets(line, sizeof(line), f))
-			CU_ASSERT(strncmp(line, "libpmemset", 10) == 0);
-		fclose(f);
+	CU_ASSERT_FATAL(f != NULL);
+	char line[4096];
+	int lines = 0, errors = 0;
+	while (fgets(line, sizeof(line), f)) {
+		lines++;
+		CU_ASSERT(strncmp(line, "libpmemset: ", 12) == 0);
+		errors += strstr(line, "file path cannot be empty") != NULL;
 	}
+	fclose(f);
+	CU_ASSERT(lines >= 1);
+	CU_ASSERT_EQUAL(errors, 1);
 }
 
 /* what the re-executed child does with logging enabled */
@@ -236,7 +241,8 @@ static CU_TestInfo tests[] = {
 	{"perror_prints_text_colon_message", perror_prints_text_colon_message},
 	{"system_call_failure_message_ends_with_strerror",
 	 system_call_failure_message_ends_with_strerror},
-	{"log_variables_are_accepted", log_variables_are_accepted},
+	{"log_level_writes_errors_in_every_build",
+	 log_level_writes_errors_in_every_build},
 	CU_TEST_INFO_NULL,
 };
 
