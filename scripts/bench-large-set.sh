@@ -58,8 +58,14 @@ daemon_pid()
 one_run()
 {
 	local bin=$1 set=$2 n=$3 t lines pid m l lm llm u
+	local opts=()
+	# log to our stderr where the daemon knows -o log= (no log files left)
+	"$bin" --help 2>&1 | grep -q 'log=' && opts=(-o log=stderr)
 	t=$(now)
-	"$bin" "$set" "$MNT"
+	"$bin" "${opts[@]}" "$set" "$MNT" 2>>"$DIR/daemon.log" || {
+		cat "$DIR/daemon.log" >&2
+		exit 1
+	}
 	m=$(elapsed "$t")
 	t=$(now)
 	lines=$(ls -l "$MNT" | wc -l)
