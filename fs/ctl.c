@@ -224,10 +224,15 @@ static int cmd_remove_range(struct namespace *ns, char **words, int n,
 	 * maps at higher addresses: every part it touches is removed.
 	 */
 	struct map_view *m = ns->maps[index];
-	if (off >= m->size || (uintptr_t)m->addr + off > UINTPTR_MAX - len)
+	if (off >= m->size)
 		return fail(err, errlen, -EINVAL,
 			    "offset %zu is outside map %zu (length %zu)", off,
 			    index, m->size);
+	if ((uintptr_t)m->addr + off > UINTPTR_MAX - len)
+		return fail(err, errlen, -EINVAL,
+			    "offset %zu + length %zu overflows (past the end "
+			    "of the address space)",
+			    off, len);
 	return unmap_range_locked(ns, m->addr + off, len, err, errlen);
 }
 

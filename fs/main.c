@@ -24,8 +24,10 @@
 #include "mountpoint_check.h"
 #include "ops.h"
 #include "options.h"
+#include "read_only.h"
 #include "readahead.h"
 #include "set_build.h"
+#include "signals.h"
 
 static struct namespace ns;
 
@@ -71,8 +73,15 @@ int main(int argc, char **argv)
 	if (mountpoint_check(o.cmdline.mountpoint, o.setfile, &spec) != 0)
 		goto err_clear_spec;
 
+	if (o.read_only && read_only_check_spec(&spec, err, sizeof(err))) {
+		fprintf(stderr, "pmemsetfs: %s:%s\n", o.setfile, err);
+		goto err_clear_spec;
+	}
+
 	ns_init(&ns, &spec.settings);
 	ns.direct_io = o.direct_io;
+	ns.read_only = o.read_only;
+	ns.ownership = o.ownership;
 	if (o.cmdline.singlethread && !ns.direct_io) {
 		/* invalidating a page can wait for a read only we would serve
 		 */
@@ -97,6 +106,7 @@ int main(int argc, char **argv)
 	 */
 	signal(SIGINT, SIG_DFL);
 	signal(SIGTERM, SIG_DFL);
+	signals_ignore_stray();
 	if (fuse_set_signal_handlers(se) != 0)
 		goto err_destroy_session;
 	ns.mountpoint = realpath(o.cmdline.mountpoint, NULL);

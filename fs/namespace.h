@@ -47,7 +47,10 @@ struct part_node {
 	mode_t mode;
 	uid_t uid;
 	gid_t gid;
-	struct timespec mtime, ctime;
+	struct timespec atime, mtime, ctime; /* under the namespace lock */
+	atomic_llong written_ns; /* time of the last write, 0: none */
+	dev_t source_dev;	 /* the source as mapped: st_blocks is */
+	ino_t source_ino;  /* counted only while the path still leads there */
 	unsigned opens;	   /* open handles, under the namespace lock */
 	atomic_bool dirty; /* persist=fsync: written since the last persist */
 	struct source_lock *lock; /* NULL for a temporary part */
@@ -67,6 +70,13 @@ struct map_view {
 struct stale_entry {
 	fuse_ino_t parent;
 	char *name;
+};
+
+/* -o uid=, gid=, umask=: how part and map files are shown */
+struct ownership {
+	bool has_uid, has_gid, has_umask;
+	unsigned uid, gid;
+	mode_t umask;
 };
 
 struct counters {
@@ -93,6 +103,8 @@ struct namespace
 	struct pmem2_vm_reservation *reservation; /* NULL: none */
 	struct set_settings settings;
 	bool direct_io; /* part files bypass the page cache */
+	bool read_only; /* -o ro: sources opened and mapped read-only */
+	struct ownership ownership;
 
 	struct part_node **parts; /* in the order they were mapped */
 	size_t nparts, parts_cap;

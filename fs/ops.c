@@ -10,6 +10,7 @@
 
 #include "handlers.h"
 #include "ops.h"
+#include "part_attr.h"
 
 static void fs_init(void *userdata, struct fuse_conn_info *conn)
 {
@@ -25,6 +26,11 @@ static void fs_init(void *userdata, struct fuse_conn_info *conn)
 static void fs_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
 	struct namespace *ns = req_ns(req);
+	/* the kernel refuses first; this holds even after a remount,rw */
+	if (ns->read_only && (fi->flags & O_ACCMODE) != O_RDONLY) {
+		fuse_reply_err(req, EROFS);
+		return;
+	}
 	switch (ino) {
 	case INO_ROOT:
 	case INO_META_DIR:
@@ -79,11 +85,20 @@ static void fs_write(fuse_req_t req, fuse_ino_t ino, const char *buf,
 {
 	(void)ino;
 	struct handle *h = fi_handle(fi);
+	struct namespace *ns = req_ns(req);
+	if (ns->read_only) { /* the mapping is read-only: never store */
+		fuse_reply_err(req, EROFS);
+		return;
+	}
 	switch (h->kind) {
 	case HANDLE_PART:
+		if (size > 0) /* the write's time, as file_update_time does */
+			part_attr_note_write(h->part);
 		part_write(req, h, buf, size, off);
 		return;
 	case HANDLE_MAP:
+		if (size > 0 && off >= 0 && (size_t)off < h->map->size)
+			part_attr_note_map_write(ns, h->map->addr + off, size);
 		map_write(req, h, buf, size, off);
 		return;
 	case HANDLE_CTL:
@@ -166,11 +181,16 @@ static void fs_listxattr(fuse_req_t req, fuse_ino_t ino, size_t size)
 	xattr_list(req, ino, size);
 }
 
+/*
+ * The tree's shape is the set's: a new part comes from the ctl file (which
+ * knows its source), rm of a part unmaps it, and nothing else can be made,
+ * renamed, linked or removed. Every such refusal is EPERM, "not allowed
+ * here", as for a file system that does not allow the operation at all.
+ */
 static void fs_create(fuse_req_t req, fuse_ino_t parent, const char *name,
 		      mode_t mode, struct fuse_file_info *fi)
 {
 	(void)parent, (void)name, (void)mode, (void)fi;
-	/* new parts come from the ctl file, which knows their source */
 	fuse_reply_err(req, EPERM);
 }
 
@@ -179,6 +199,49 @@ static void fs_mkdir(fuse_req_t req, fuse_ino_t parent, const char *name,
 {
 	(void)parent, (void)name, (void)mode;
 	fuse_reply_err(req, EPERM);
+}
+
+static void fs_mknod(fuse_req_t req, fuse_ino_t parent, const char *name,
+		     mode_t mode, dev_t rdev)
+{
+	(void)parent, (void)name, (void)mode, (void)rdev;
+	fuse_reply_err(req, EPERM);
+}
+
+static void fs_symlink(fuse_req_t req, const char *link, fuse_ino_t parent,
+		       const char *name)
+{
+	(void)link, (void)parent, (void)name;
+	fuse_reply_err(req, EPERM);
+}
+
+static void fs_link(fuse_req_t req, fuse_ino_t ino, fuse_ino_t newparent,
+		    const char *newname)
+{
+	(void)ino, (void)newparent, (void)newname;
+	fuse_reply_err(req, EPERM);
+}
+
+static void fs_rename(fuse_req_t req, fuse_ino_t parent, const char *name,
+		      fuse_ino_t newparent, const char *newname,
+		      unsigned int flags)
+{
+	(void)parent, (void)name, (void)newparent, (void)newname, (void)flags;
+	fuse_reply_err(req, EPERM);
+}
+
+static void fs_rmdir(fuse_req_t req, fuse_ino_t parent, const char *name)
+{
+	(void)parent, (void)name;
+	fuse_reply_err(req, EPERM);
+}
+
+static void fs_unlink(fuse_req_t req, fuse_ino_t parent, const char *name)
+{
+	if (req_ns(req)->read_only) /* unmapping changes the set */
+		fuse_reply_err(req, EROFS);
+	else
+		ctl_unlink(req, parent, name);
 }
 
 const struct fuse_lowlevel_ops pmemsetfs_ops = {
@@ -198,7 +261,12 @@ const struct fuse_lowlevel_ops pmemsetfs_ops = {
 	.release = fs_release,
 	.getxattr = fs_getxattr,
 	.listxattr = fs_listxattr,
-	.unlink = ctl_unlink,
+	.unlink = fs_unlink,
 	.create = fs_create,
 	.mkdir = fs_mkdir,
+	.mknod = fs_mknod,
+	.symlink = fs_symlink,
+	.link = fs_link,
+	.rename = fs_rename,
+	.rmdir = fs_rmdir,
 };

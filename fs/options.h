@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * options.h -- the command line: SETFILE MOUNTPOINT, pmemsetfs's own -o
- * options (persist=, coalescing=, reservation=, granularity=, cache=) and
+ * options (persist=, coalescing=, reservation=, granularity=, cache=,
+ * uid=, gid=, umask=, fsname=) and
  * libfuse's standard ones, which are handed on to the FUSE session.
  */
 #ifndef PMEMSETFS_OPTIONS_H
@@ -13,6 +14,8 @@ struct options {
 	char *setfile;
 	struct set_settings override;	  /* what -o asked, over the set file */
 	bool direct_io;			  /* -o cache=direct (default) */
+	bool read_only;			  /* -o ro */
+	struct ownership ownership;	  /* -o uid=, gid=, umask= */
 	struct fuse_cmdline_opts cmdline; /* -f -d -s, mountpoint, ... */
 	struct fuse_args args;		  /* what the FUSE session gets */
 	char *log;			  /* -o log=; NULL: the default */

@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "read_only.h"
 #include "set_build.h"
 #include "source_prepare.h"
 
@@ -140,6 +141,35 @@ static int errno_of(int code)
 	return -EINVAL;
 }
 
+/*
+ * The part of libpmemset's message that adds to what the daemon already
+ * said: "open PATH: No such file or directory" after "cannot open PATH" is
+ * just the reason, and "cannot map N bytes at source offset M: " restates
+ * the part. Empty when nothing is left.
+ */
+static const char *library_detail(const char *message, const char *path)
+{
+	const char *after_path = path ? strstr(message, path) : NULL;
+	if (after_path != NULL) {
+		after_path += strlen(path);
+		return after_path + strspn(after_path, ": ");
+	}
+	const char *restated = "cannot map ";
+	const char *colon = strstr(message, ": ");
+	if (strncmp(message, restated, strlen(restated)) == 0 && colon)
+		return colon + 2;
+	return message;
+}
+
+/* "REASON" or "REASON: DETAIL" */
+static int fail_with_detail(char *err, size_t errlen, int code,
+			    const char *reason, const char *detail)
+{
+	if (*detail == '\0')
+		return fail(err, errlen, code, "%s", reason);
+	return fail(err, errlen, code, "%s: %s", reason, detail);
+}
+
 static int append_change(struct build_undo *undo,
 			 const struct file_change *change)
 {
@@ -196,13 +226,23 @@ static int open_source(const struct part_spec *p, struct pmemset_source **src,
 {
 	int ret;
 	if (p->temp_dir != NULL) {
+		errno = 0;
 		ret = pmemset_source_from_temporary(src, p->temp_dir);
-		if (ret)
-			return fail(err, errlen, errno_of(ret),
-				    "part %s: cannot create a temporary file "
-				    "in %s: %s",
-				    p->name, p->temp_dir, pmemset_errormsg());
-		return 0;
+		if (ret == 0)
+			return 0;
+		int failed_with = errno;
+		const char *detail =
+			library_detail(pmemset_errormsg(), p->temp_dir);
+		/* the errno the message names, not a guess from the code */
+		int code = errno_of(ret);
+		if (ret == PMEMSET_E_CANNOT_CREATE_TEMP_FILE && failed_with &&
+		    strstr(detail, strerror(failed_with)) != NULL)
+			code = -failed_with;
+		char reason[SETFILE_ERR_MAX];
+		snprintf(reason, sizeof(reason),
+			 "part %s: cannot create a temporary file in %s",
+			 p->name, p->temp_dir);
+		return fail_with_detail(err, errlen, code, reason, detail);
 	}
 	unsigned flags = 0;
 	if (p->create)
@@ -224,11 +264,13 @@ static int open_source(const struct part_spec *p, struct pmemset_source **src,
 	else if (found && !S_ISREG(st.st_mode))
 		hint = " (not a regular file)";
 	ret = pmemset_xsource_from_file(src, p->path, flags);
-	if (ret)
-		return fail(err, errlen, errno_of(ret),
-			    "part %s: cannot open %s%s: %s", p->name, p->path,
-			    hint, pmemset_errormsg());
-	return 0;
+	if (ret == 0)
+		return 0;
+	char reason[SETFILE_ERR_MAX];
+	snprintf(reason, sizeof(reason), "part %s: cannot open %s%s", p->name,
+		 p->path, hint);
+	return fail_with_detail(err, errlen, errno_of(ret), reason,
+				library_detail(pmemset_errormsg(), p->path));
 }
 
 /* The part's length: as given, or the rest of its file. */
@@ -262,12 +304,16 @@ static int resolve_length(const struct part_spec *p, size_t *length,
 	return 0;
 }
 
-/* Why pmemset_part_map refused, in the user's terms. */
+/*
+ * Why pmemset_part_map refused, in the user's terms. *complete: the reason
+ * says it all, libpmemset's message would only repeat it.
+ */
 static const char *map_failure_reason(const struct part_spec *p, int code,
 				      size_t length, off_t file_size,
 				      enum pmem2_granularity g, char *buf,
-				      size_t buflen)
+				      size_t buflen, bool *complete)
 {
+	*complete = true;
 	long page = sysconf(_SC_PAGESIZE);
 	if (p->temp_dir == NULL && !p->truncate &&
 	    p->offset + length > (size_t)file_size) {
@@ -292,9 +338,11 @@ static const char *map_failure_reason(const struct part_spec *p, int code,
 		return buf;
 	case PMEMSET_E_GRANULARITY_MISMATCH:
 		return "store granularity differs from the other parts'";
-	case PMEMSET_E_CANNOT_TRUNCATE_SOURCE_FILE:
-		return "cannot grow the source file";
 	}
+	*complete = false;
+	if (code == PMEMSET_E_CANNOT_TRUNCATE_SOURCE_FILE)
+		return "cannot grow the source file";
+	*complete = true;
 	if (p->offset % (size_t)page != 0) {
 		snprintf(buf, buflen, "offset %zu is not a multiple of %ld",
 			 p->offset, page);
@@ -305,9 +353,11 @@ static const char *map_failure_reason(const struct part_spec *p, int code,
 			 length, page);
 		return buf;
 	}
+	*complete = false;
 	if (code == PMEMSET_E_INVALID_PMEM2_MAP &&
 	    g != PMEM2_GRANULARITY_PAGE) {
-		snprintf(buf, buflen, "granularity %s is not available here",
+		/* libpmemset's message says why (no DAX, no MAP_SYNC) */
+		snprintf(buf, buflen, "granularity %s",
 			 setfile_granularity_name(g));
 		return buf;
 	}
@@ -336,14 +386,17 @@ static int new_node(const struct part_spec *p, size_t length, char *addr,
 		node->mode = st.st_mode & 07777;
 		node->uid = st.st_uid;
 		node->gid = st.st_gid;
+		node->atime = st.st_atim;
 		node->mtime = st.st_mtim;
 		node->ctime = st.st_ctim;
+		node->source_dev = st.st_dev;
+		node->source_ino = st.st_ino;
 	} else {
 		node->mode = 0600;
 		node->uid = getuid();
 		node->gid = getgid();
 		clock_gettime(CLOCK_REALTIME, &node->mtime);
-		node->ctime = node->mtime;
+		node->atime = node->ctime = node->mtime;
 	}
 	if (node->name == NULL || node->source == NULL) {
 		part_node_free(node);
@@ -371,12 +424,16 @@ static int map_part(struct namespace *ns, const struct part_spec *p,
 	struct pmemset_part_descriptor desc;
 	ret = pmemset_part_map(&part, NULL, &desc);
 	if (ret) {
-		char why[256];
-		const char *reason = map_failure_reason(
-			p, ret, length, file_size, ns->settings.granularity,
-			why, sizeof(why));
-		fail(err, errlen, errno_of(ret), "part %s: %s: %s", p->name,
-		     reason, pmemset_errormsg());
+		char why[256], reason[SETFILE_ERR_MAX];
+		bool complete;
+		snprintf(reason, sizeof(reason), "part %s: %s", p->name,
+			 map_failure_reason(p, ret, length, file_size,
+					    ns->settings.granularity, why,
+					    sizeof(why), &complete));
+		fail_with_detail(
+			err, errlen, errno_of(ret), reason,
+			complete ? ""
+				 : library_detail(pmemset_errormsg(), NULL));
 		pmemset_part_delete(&part);
 		return errno_of(ret);
 	}
@@ -420,10 +477,14 @@ static int build_part(struct namespace *ns, const struct part_spec *p,
 
 	struct pmemset_source *src = NULL;
 	struct source_lock *lock = NULL;
+	struct read_only_source ro = {.fd = -1};
 	size_t length = 0;
 	off_t file_size = 0;
+	bool read_only = ns->read_only && p->path != NULL;
 	/* locked before anything can grow the file */
-	int ret = open_source(p, &src, err, errlen);
+	int ret = read_only ? read_only_source_open(p, &ro, err, errlen)
+			    : open_source(p, &src, err, errlen);
+	src = read_only ? ro.source : src;
 	if (ret == 0)
 		ret = source_prepare_lock(ns, p, &lock, err, errlen);
 	if (ret == 0)
@@ -433,7 +494,11 @@ static int build_part(struct namespace *ns, const struct part_spec *p,
 	if (ret == 0)
 		ret = map_part(ns, p, src, length, file_size, lock, refresh,
 			       err, errlen);
-	pmemset_source_delete(&src); /* the mapping does not need it */
+	/* the mapping does not need it */
+	if (read_only)
+		read_only_source_close(&ro);
+	else
+		pmemset_source_delete(&src);
 	if (ret) {
 		source_lock_put(&ns->source_locks, lock);
 		build_undo_run(&mine);

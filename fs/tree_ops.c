@@ -21,6 +21,7 @@
 #include <sys/statvfs.h>
 
 #include "handlers.h"
+#include "part_attr.h"
 
 #define IMMUTABLE_ATTR_TIMEOUT 1.0
 #define FIXED_ENTRY_TIMEOUT 3600.0
@@ -48,7 +49,19 @@ static void file_stat(struct namespace *ns, struct stat *st, mode_t mode,
 	st->st_mtim = st->st_ctim = st->st_atim = ns->mount_time;
 }
 
+static int tree_stat_counting_locked(struct namespace *ns, fuse_ino_t ino,
+				     struct stat *st,
+				     struct blocks_query *blocks);
+
 int tree_stat_locked(struct namespace *ns, fuse_ino_t ino, struct stat *st)
+{
+	return tree_stat_counting_locked(ns, ino, st, NULL);
+}
+
+/* blocks: where a part asks for its allocation to be counted, or NULL */
+static int tree_stat_counting_locked(struct namespace *ns, fuse_ino_t ino,
+				     struct stat *st,
+				     struct blocks_query *blocks)
 {
 	memset(st, 0, sizeof(*st));
 	st->st_ino = ino;
@@ -76,18 +89,28 @@ int tree_stat_locked(struct namespace *ns, fuse_ino_t ino, struct stat *st)
 	struct part_node *part = ns_part_by_ino_locked(ns, ino);
 	if (part != NULL) {
 		file_stat(ns, st, part->mode, part->length);
-		st->st_uid = part->uid;
-		st->st_gid = part->gid;
-		st->st_mtim = st->st_atim = part->mtime;
-		st->st_ctim = part->ctime;
+		part_attr_fill_locked(ns, part, st, blocks);
 		return 0;
 	}
 	struct map_view *map = ns_map_by_ino_locked(ns, ino);
 	if (map != NULL) {
 		file_stat(ns, st, 0600, map->size);
+		map_attr_fill_locked(ns, st);
 		return 0;
 	}
 	return -ENOENT;
+}
+
+/* tree_stat_locked, then a part's st_blocks from its source (unlocked) */
+static int stat_inode(struct namespace *ns, fuse_ino_t ino, struct stat *st)
+{
+	struct blocks_query blocks = {0};
+	pthread_mutex_lock(&ns->lock);
+	int ret = tree_stat_counting_locked(ns, ino, st, &blocks);
+	pthread_mutex_unlock(&ns->lock);
+	if (ret == 0)
+		part_attr_count_blocks(&blocks, st);
+	return ret;
 }
 
 static double attr_timeout(fuse_ino_t ino)
@@ -142,10 +165,14 @@ void tree_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 	struct namespace *ns = req_ns(req);
 	struct fuse_entry_param e;
 	memset(&e, 0, sizeof(e));
+	struct blocks_query blocks = {0};
 	pthread_mutex_lock(&ns->lock);
 	fuse_ino_t ino = child_locked(ns, parent, name);
-	int ret = ino ? tree_stat_locked(ns, ino, &e.attr) : -ENOENT;
+	int ret = ino ? tree_stat_counting_locked(ns, ino, &e.attr, &blocks)
+		      : -ENOENT;
 	pthread_mutex_unlock(&ns->lock);
+	if (ret == 0)
+		part_attr_count_blocks(&blocks, &e.attr);
 	if (ret) {
 		fuse_reply_err(req, -ret);
 		return;
@@ -165,20 +192,23 @@ void tree_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 	(void)fi;
 	struct namespace *ns = req_ns(req);
 	struct stat st;
-	pthread_mutex_lock(&ns->lock);
-	int ret = tree_stat_locked(ns, ino, &st);
-	pthread_mutex_unlock(&ns->lock);
+	int ret = stat_inode(ns, ino, &st);
 	if (ret)
 		fuse_reply_err(req, -ret);
 	else
 		fuse_reply_attr(req, &st, attr_timeout(ino));
 }
 
+#define SET_TIMES                                                              \
+	(FUSE_SET_ATTR_ATIME | FUSE_SET_ATTR_MTIME | FUSE_SET_ATTR_ATIME_NOW | \
+	 FUSE_SET_ATTR_MTIME_NOW)
+
 /*
  * Part and map files are fixed-size windows onto memory: truncating to
  * their own size (what O_TRUNC and `truncate -s SAME` ask) changes nothing
- * and is accepted; any other size is EINVAL. Times are accepted and
- * ignored so `touch` works; owner and mode come from the source.
+ * and is accepted; any other size is EINVAL. Times of a part (`touch`) are
+ * set on its source file; times of anything else, owner and mode cannot be
+ * changed (EPERM).
  */
 void tree_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int to_set,
 		  struct fuse_file_info *fi)
@@ -186,12 +216,25 @@ void tree_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int to_set,
 	(void)fi;
 	struct namespace *ns = req_ns(req);
 	struct stat st;
-	pthread_mutex_lock(&ns->lock);
-	int ret = tree_stat_locked(ns, ino, &st);
-	pthread_mutex_unlock(&ns->lock);
+	int ret = stat_inode(ns, ino, &st);
 	if (ret == 0 && (to_set & (FUSE_SET_ATTR_MODE | FUSE_SET_ATTR_UID |
 				   FUSE_SET_ATTR_GID)))
 		ret = -EPERM;
+	/* ftruncate sends times too: a truncate that changes nothing keeps them
+	 */
+	if (ret == 0 && (to_set & SET_TIMES) &&
+	    !(to_set & FUSE_SET_ATTR_SIZE)) {
+		if (ns->read_only)
+			ret = -EROFS;
+		else if (ino == INO_CTL && !(to_set & ~SET_TIMES))
+			ret = 0; /* `touch ctl`: nothing to do, no harm */
+		else
+			ret = part_attr_set_times(ns, ino, attr, to_set);
+		if (ret == -ENOENT)
+			ret = -EPERM; /* not a part: its times are fixed */
+		if (ret == 0)
+			ret = stat_inode(ns, ino, &st);
+	}
 	if (ret == 0 && (to_set & FUSE_SET_ATTR_SIZE)) {
 		if (ino == INO_CTL)
 			ret = 0; /* `echo cmd > ctl` */

@@ -3,12 +3,33 @@
 # ./build, writes a demo set file with two parts (a file part created on
 # the spot and a temporary part) in a fresh temporary directory, and mounts
 # it in the foreground. Ctrl-C unmounts and removes the demo directory.
+#
+# A checkout copied or moved together with its build directory is noticed
+# (the build's CMakeCache.txt names another source directory) and the build
+# is configured afresh. `run.sh --configure-only` stops after configuring.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/scripts/deps.sh"
 pmemsetfs_install_deps "${pmemsetfs_packages[@]}"
 
-cmake -S "$top" -B "$top/build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+# configure_build SOURCE BUILD: cmake's configure step, after dropping a
+# cache that belongs to another source directory (cmake refuses to reuse it)
+configure_build() {
+	local src=$1 build=$2 home
+	if [ -f "$build/CMakeCache.txt" ]; then
+		home=$(sed -n 's/^CMAKE_HOME_DIRECTORY:INTERNAL=//p' \
+			"$build/CMakeCache.txt")
+		if [ ! "$home" -ef "$src" ]; then
+			echo "== $build was configured for ${home:-another" \
+				"checkout}; configuring it afresh for $src"
+			rm -rf "$build/CMakeCache.txt" "$build/CMakeFiles"
+		fi
+	fi
+	cmake -S "$src" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+}
+
+configure_build "$top" "$top/build"
+[ "${1:-}" = --configure-only ] && exit 0
 cmake --build "$top/build" --target pmemsetfs -j "$(nproc)"
 
 demo=$(mktemp -d "${TMPDIR:-/tmp}/pmemsetfs-demo.XXXXXX")

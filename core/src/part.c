@@ -79,6 +79,16 @@ static int part_pmem2_config(struct pmem2_config **cfg,
 			"cannot set the data mover");
 		goto err_delete_config;
 	}
+	if (part->source->read_only) {
+		ret = PMEM2_GUARDED(
+			pmem2_config_set_protection(*cfg, PMEM2_PROT_READ));
+		if (ret) {
+			ret = set_error_pmem2(PMEMSET_E_INVALID_PMEM2_MAP, ret,
+					      "cannot map a read-only source "
+					      "read-only");
+			goto err_delete_config;
+		}
+	}
 	ret = PMEM2_GUARDED(pmem2_config_set_length(*cfg, size));
 	if (ret) {
 		ret = set_error_pmem2(PMEMSET_E_INVALID_PMEM2_MAP, ret,

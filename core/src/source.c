@@ -100,6 +100,13 @@ int pmemset_source_from_pmem2(struct pmemset_source **src,
 				       "pmem2 source has no file "
 				       "descriptor");
 	}
+	/*
+	 * A descriptor opened read-only (a file on a read-only mount, an
+	 * immutable file) can only be mapped without PROT_WRITE; libpmem2
+	 * maps read-write unless told, so part_map asks for read protection.
+	 */
+	int access = fcntl(source->fd, F_GETFL);
+	source->read_only = access >= 0 && (access & O_ACCMODE) == O_RDONLY;
 	source->pmem2 = pmem2_src;
 	*src = source;
 	return 0;

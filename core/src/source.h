@@ -22,6 +22,7 @@ struct pmemset_source {
 	int fd;
 	char *path; /* the file (SOURCE_FILE) or the directory (TEMPORARY) */
 	bool grow;  /* TRUNCATE_IF_NEEDED or temporary: grow on map */
+	bool read_only; /* an O_RDONLY descriptor: map without PROT_WRITE */
 };
 
 /* checks that the source still exists (pmemset_part_new step 1) */

@@ -15,6 +15,7 @@ fi
 cases_file=$(realpath "${3:-$(dirname "$0")/ctl_cases.txt}")
 TEST_DEADLINE=${TEST_DEADLINE:-270}
 . "$(dirname "$0")/../fs/lib.sh" "$1" "$2"
+. "$(dirname "$0")/said_twice.sh"
 trap - ERR
 set +e
 
@@ -112,6 +113,9 @@ while IFS= read -r line; do
 		[ -z "$sub" ] || grep -qiF -- "$sub" <<<"$last" ||
 			problems+=("last_error lacks '$sub': '${last:0:300}'")
 	done
+	# the reason after "ctl 'COMMAND': " must say each thing once
+	twice=$(said_twice "x: ${last#*"': "}")
+	[ -z "$twice" ] || problems+=("last_error says '$twice' twice: '${last:0:300}'")
 	snapshot >"$T/after"
 	cmp -s "$T/before" "$T/after" ||
 		problems+=("the set or a source changed: $(diff "$T/before" \

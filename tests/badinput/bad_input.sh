@@ -2,9 +2,10 @@
 # bad_input.sh -- runs every case of a bad-input table (cases.txt) against
 # pmemsetfs: a bad set file, option or command line must give a clear
 # message (case-specific substrings of stderr), a non-zero exit (not a crash
-# or a hang), mount nothing, leave no daemon behind, and leave every source
-# file byte-for-byte as it was (a file made by `create` removed again, a
-# file grown by `truncate` back to its size, no temporary file left).
+# or a hang) and say each thing once, mount nothing, leave no daemon
+# behind, and leave every source file byte-for-byte as it was (a file made
+# by `create` removed again, a file grown by `truncate` back to its size,
+# no temporary file left).
 #
 # Usage: bad_input.sh PMEMSETFS [CASES_FILE]
 # Runs all cases, prints one line per case, and exits non-zero if any failed.
@@ -20,6 +21,7 @@ TEST_DEADLINE=${TEST_DEADLINE:-500}
 . "$(dirname "$0")/../fs/lib.sh" "$1" "$(dirname "$0")"
 trap - ERR
 set +e
+. "$(dirname "$0")/said_twice.sh"
 
 test_user=pmemset-badinput
 tmpdir=$T/tmpdir
@@ -180,6 +182,9 @@ run_case() {
 		grep -qiF -- "$sub" "$T/err" ||
 			case_failed "stderr lacks '$sub': '$(head -c 300 "$T/err")'"
 	done
+	local twice
+	twice=$(said_twice "$msg")
+	[ -z "$twice" ] || case_failed "the message says '$twice' twice: '$msg'"
 	wait_until 5 no_daemon "$case_set" ||
 		case_failed "a daemon still runs: $(daemon_pids "$case_set")"
 	mounts_under_t >"$T/mounts-after"

@@ -22,9 +22,12 @@ static int usage(void)
 			"       fsprobe write FILE STRING      (one write at "
 			"offset 0)\n"
 			"       fsprobe pread FILE OFFSET LEN\n"
-			"       fsprobe truncate FILE SIZE\n"
+			"       fsprobe truncate|ftruncate FILE SIZE\n"
 			"       fsprobe open-trunc FILE\n"
-			"       fsprobe unlink FILE\n");
+			"       fsprobe unlink FILE\n"
+			"       fsprobe rename|link|symlink FROM TO\n"
+			"       fsprobe mkdir|rmdir|mkfifo|mknod|create PATH\n"
+			"       fsprobe tmpfile DIR\n");
 	return 2;
 }
 
@@ -130,12 +133,55 @@ static int do_truncate(const char *file, const char *size_s)
 	return report(truncate(file, size));
 }
 
+static int do_ftruncate(const char *file, const char *size_s)
+{
+	long long size;
+	if (parse_size(size_s, &size))
+		return 2;
+	int fd = open(file, O_WRONLY);
+	if (fd < 0)
+		return report(-1);
+	int rc = report(ftruncate(fd, size));
+	close(fd);
+	return rc;
+}
+
 static int do_open_trunc(const char *file)
 {
 	int fd = open(file, O_WRONLY | O_TRUNC);
 	if (fd < 0)
 		return report(-1);
 	return report(close(fd));
+}
+
+/* The calls that make, rename, link or remove names: PATH [TO] */
+static int do_name_call(const char *call, const char *path, const char *to)
+{
+	if (!strcmp(call, "mkdir"))
+		return report(mkdir(path, 0755));
+	if (!strcmp(call, "rmdir"))
+		return report(rmdir(path));
+	if (!strcmp(call, "mkfifo"))
+		return report(mkfifo(path, 0644));
+	if (!strcmp(call, "mknod"))
+		return report(mknod(path, S_IFREG | 0644, 0));
+	if (!strcmp(call, "create")) {
+		int fd = open(path, O_CREAT | O_EXCL | O_WRONLY, 0644);
+		return fd < 0 ? report(-1) : report(close(fd));
+	}
+	if (!strcmp(call, "tmpfile")) {
+		int fd = open(path, O_TMPFILE | O_WRONLY, 0600);
+		return fd < 0 ? report(-1) : report(close(fd));
+	}
+	if (to == NULL)
+		return usage();
+	if (!strcmp(call, "rename"))
+		return report(rename(path, to));
+	if (!strcmp(call, "link"))
+		return report(link(path, to));
+	if (!strcmp(call, "symlink"))
+		return report(symlink(path, to));
+	return usage();
 }
 
 int main(int argc, char **argv)
@@ -148,9 +194,14 @@ int main(int argc, char **argv)
 		return do_pread(argv[2], argv[3], argv[4]);
 	if (argc == 4 && !strcmp(argv[1], "truncate"))
 		return do_truncate(argv[2], argv[3]);
+	if (argc == 4 && !strcmp(argv[1], "ftruncate"))
+		return do_ftruncate(argv[2], argv[3]);
 	if (argc == 3 && !strcmp(argv[1], "open-trunc"))
 		return do_open_trunc(argv[2]);
 	if (argc == 3 && !strcmp(argv[1], "unlink"))
 		return report(unlink(argv[2]));
+	if (argc == 3 || argc == 4)
+		return do_name_call(argv[1], argv[2],
+				    argc == 4 ? argv[3] : NULL);
 	return usage();
 }

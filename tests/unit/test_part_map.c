@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -409,7 +410,53 @@ static void failed_map_leaves_set_state_unchanged(void)
 	pmemset_source_delete(&src);
 }
 
+/* the permissions column of /proc/self/maps for the mapping at addr */
+static bool mapping_perms(const void *addr, char perms[5])
+{
+	FILE *maps = fopen("/proc/self/maps", "r");
+	if (maps == NULL)
+		return false;
+	unsigned long start, end;
+	bool found = false;
+	while (!found &&
+	       fscanf(maps, "%lx-%lx %4s%*[^\n]", &start, &end, perms) == 3)
+		found = start <= (uintptr_t)addr && (uintptr_t)addr < end;
+	fclose(maps);
+	return found;
+}
+
+/*
+ * A pmem2 source on a read-only descriptor (a file on a read-only mount,
+ * an immutable file) maps read-only, shared, showing the file's bytes.
+ */
+static void read_only_descriptor_maps_read_only(void)
+{
+	char path[PATH_MAX];
+	ut_file_create(ut_path(path, "read_only"), 64 * KIB, 31);
+	int fd = open(path, O_RDONLY);
+	CU_ASSERT_FATAL(fd >= 0);
+	struct pmem2_source *p2 = NULL;
+	UT_ASSERT_EQ_FATAL(pmem2_source_from_fd(&p2, fd), 0);
+	struct pmemset_source *src = NULL;
+	UT_ASSERT_EQ_FATAL(pmemset_source_from_pmem2(&src, p2), 0);
+	struct pmemset *set = ut_set_new(NULL, NULL, NULL);
+	struct pmemset_part_descriptor desc = SENTINEL;
+	UT_ASSERT_EQ(ut_map(set, src, 0, 64 * KIB, &desc), 0);
+	UT_ASSERT_EQ(desc.size, 64 * KIB);
+	CU_ASSERT(ut_mem_has_pattern(desc.addr, 0, 64 * KIB, 31));
+	char perms[5] = "";
+	CU_ASSERT(mapping_perms(desc.addr, perms));
+	CU_ASSERT_STRING_EQUAL(perms, "r--s");
+	pmemset_delete(&set);
+	CU_ASSERT(ut_file_has_pattern(path, 0, 64 * KIB, 31));
+	pmemset_source_delete(&src);
+	pmem2_source_delete(&p2);
+	close(fd);
+}
+
 static CU_TestInfo tests[] = {
+	{"read_only_descriptor_maps_read_only",
+	 read_only_descriptor_maps_read_only},
 	{"part_new_out_of_memory_returns_enomem_and_null",
 	 part_new_out_of_memory_returns_enomem_and_null},
 	{"part_new_and_delete", part_new_and_delete},
