@@ -8,11 +8,9 @@
  * names went stale before the change is acknowledged (namespace.c), and
  * without the cache `ls -l` of 10,000 parts cost four lookups per part.
  * With -s they are not cached: invalidating an entry can wait for a
- * lookup only our one thread would serve. Attributes of a part or map inode
- * never change (a changed part map gets a new inode), so those may be cached.
- * The fixed entries
- * (.pmemset, maps, status, ctl) never change either: caching them spares
- * every walk of .pmemset/maps/N two lookups.
+ * lookup only our one thread would serve. The fixed entries (.pmemset,
+ * maps, status, ctl) and the directories' attributes never change and are
+ * cached longer; a part's or map's attributes are not (their times move).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -23,7 +21,7 @@
 #include "handlers.h"
 #include "part_attr.h"
 
-#define IMMUTABLE_ATTR_TIMEOUT 1.0
+#define DIRECTORY_ATTR_TIMEOUT 1.0
 #define FIXED_ENTRY_TIMEOUT 3600.0
 #define DYNAMIC_ENTRY_TIMEOUT 1.0
 
@@ -116,14 +114,15 @@ static int stat_inode(struct namespace *ns, fuse_ino_t ino, struct stat *st)
 static double attr_timeout(fuse_ino_t ino)
 {
 	/*
-	 * The directories' attributes never change either; without caching
-	 * them, default_permissions asks for each one on every path walk
-	 * (nine requests per `ls -l` entry under .pmemset/maps).
+	 * The directories' attributes never change; without caching them,
+	 * default_permissions asks for each one on every path walk (nine
+	 * requests per `ls -l` entry under .pmemset/maps). A part's or map's
+	 * times move with every write, and with its name cached no lookup
+	 * refreshes them: those are asked for each time.
 	 */
 	bool is_dir =
 		ino == INO_ROOT || ino == INO_META_DIR || ino == INO_MAPS_DIR;
-	return ino >= INO_FIRST_DYNAMIC || is_dir ? IMMUTABLE_ATTR_TIMEOUT
-						  : 0.0;
+	return is_dir ? DIRECTORY_ATTR_TIMEOUT : 0.0;
 }
 
 /* The inode that name denotes in directory parent, or 0. */
