@@ -415,6 +415,7 @@ void ctl_write(fuse_req_t req, struct handle *h, const char *buf, size_t size)
 		ret = run_script(ns, text, &error);
 	}
 	free(text);
+	ns_flush_stale_entries(ns); /* before the writer sees the result */
 	if (ret) {
 		record_failure(ns, h, &error);
 		fuse_reply_err(req, -ret);
@@ -468,4 +469,5 @@ void ctl_unlink(fuse_req_t req, fuse_ino_t parent, const char *name)
 		record_failure(ns, NULL, &error);
 	}
 	fuse_reply_err(req, -ret);
+	ns_flush_stale_entries(ns); /* the root stays locked until we reply */
 }

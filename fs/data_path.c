@@ -7,6 +7,7 @@
 #include <errno.h>
 
 #include "data_path.h"
+#include "fault_guard.h"
 
 void data_read(fuse_req_t req, struct namespace *ns, char *base, size_t size,
 	       off_t off, size_t len)
@@ -37,6 +38,10 @@ ssize_t data_write(struct namespace *ns, char *base, size_t size, off_t off,
 	if (len > size - (size_t)off)
 		len = size - (size_t)off;
 
+	/* a truncated or full source fails this write, not the daemon */
+	int fault = fault_guard_prepare_write(ns, base + off, len);
+	if (fault)
+		return fault;
 	/* the API takes a non-const source although it only reads it */
 	void *src = (void *)buf;
 	if (ns->settings.persist == PERSIST_ON_WRITE) {

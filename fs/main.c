@@ -16,10 +16,12 @@
 #include <stdarg.h>
 #include <sys/stat.h>
 #include <syslog.h>
+#include <unistd.h>
 
 #include "ctl_client.h"
 #include "log.h"
 #include "mountinfo.h"
+#include "mountpoint_check.h"
 #include "ops.h"
 #include "options.h"
 #include "read_only.h"
@@ -28,31 +30,6 @@
 #include "signals.h"
 
 static struct namespace ns;
-
-static int check_mountpoint(const char *path)
-{
-	struct stat st;
-	if (stat(path, &st) != 0) {
-		fprintf(stderr, "pmemsetfs: mount point %s: %s\n", path,
-			strerror(errno));
-		return -1;
-	}
-	if (!S_ISDIR(st.st_mode)) {
-		fprintf(stderr, "pmemsetfs: mount point %s: not a directory\n",
-			path);
-		return -1;
-	}
-	dev_t dev;
-	char *resolved = realpath(path, NULL);
-	bool mounted = resolved != NULL && mountinfo_find(resolved, &dev);
-	free(resolved);
-	if (mounted) {
-		fprintf(stderr, "pmemsetfs: mount point %s: already mounted\n",
-			path);
-		return -1;
-	}
-	return 0;
-}
 
 static int run_session(struct fuse_session *se, const struct options *o)
 {
@@ -93,7 +70,7 @@ int main(int argc, char **argv)
 		goto err_clear_options;
 	}
 	setfile_apply_overrides(&spec.settings, &o.override);
-	if (check_mountpoint(o.cmdline.mountpoint) != 0)
+	if (mountpoint_check(o.cmdline.mountpoint, o.setfile, &spec) != 0)
 		goto err_clear_spec;
 
 	if (o.read_only && read_only_check_spec(&spec, err, sizeof(err))) {
@@ -133,15 +110,25 @@ int main(int argc, char **argv)
 	if (fuse_set_signal_handlers(se) != 0)
 		goto err_destroy_session;
 	ns.mountpoint = realpath(o.cmdline.mountpoint, NULL);
-	if (fuse_session_mount(se, o.cmdline.mountpoint) != 0)
+	/* opened now: once mounted, no path may be read (mountinfo.h) */
+	int mountinfo_fd = mountinfo_open();
+	if (fuse_session_mount(se, o.cmdline.mountpoint) != 0) {
+		if (mountinfo_fd >= 0)
+			close(mountinfo_fd);
 		goto err_remove_handlers;
+	}
 	build_undo_clear(&undo); /* mounted: the files are the set's now */
+	ns.cache_entries = !o.cmdline.singlethread; /* see tree_ops.c */
 	/* ctl refuses sources on this very mount (see ctl.c) */
-	if (ns.mountpoint != NULL)
-		ns.has_mount_dev = mountinfo_find(ns.mountpoint, &ns.mount_dev);
+	if (ns.mountpoint != NULL && mountinfo_fd >= 0)
+		ns.has_mount_dev = mountinfo_find_in(
+			mountinfo_fd, ns.mountpoint, &ns.mount_dev);
+	if (mountinfo_fd >= 0)
+		close(mountinfo_fd);
 	if (ns.has_mount_dev && !ns.direct_io)
 		readahead_set(ns.mount_dev, 1024); /* see readahead.c */
 	fuse_daemonize(o.cmdline.foreground);
+	source_locks_renew(&ns.source_locks); /* the holder's pid is ours */
 	log_start();
 	log_startup_line(&ns);
 	mounted = true;

@@ -3,6 +3,7 @@
  * mountinfo.c -- reading /proc/self/mountinfo: "ID PARENT MAJ:MIN ROOT
  * MOUNTPOINT ...", the mount point with blanks escaped as \ooo.
  */
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -92,14 +93,19 @@ bool path_leads_into(const char *path, const char *mountpoint)
 	return is_at_or_below(done[0] ? done : "/", mountpoint);
 }
 
-bool mountinfo_find(const char *path, dev_t *dev)
+bool mountinfo_find_in(int fd, const char *path, dev_t *dev)
 {
 	char line[2 * PATH_MAX], point[PATH_MAX];
 	unsigned major_no, minor_no;
 	bool found = false;
-	FILE *f = fopen("/proc/self/mountinfo", "r");
-	if (f == NULL)
+	/* a copy of fd for stdio; the rewind makes the kernel list it anew */
+	int copy = lseek(fd, 0, SEEK_SET) == 0 ? dup(fd) : -1;
+	FILE *f = copy >= 0 ? fdopen(copy, "r") : NULL;
+	if (f == NULL) {
+		if (copy >= 0)
+			close(copy);
 		return false;
+	}
 	/* the last match wins: it is the mount on top */
 	while (fgets(line, sizeof(line), f) != NULL) {
 		if (sscanf(line, "%*s %*s %u:%u %*s %4095s", &major_no,
@@ -112,5 +118,20 @@ bool mountinfo_find(const char *path, dev_t *dev)
 		}
 	}
 	fclose(f);
+	return found;
+}
+
+int mountinfo_open(void)
+{
+	return open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC);
+}
+
+bool mountinfo_find(const char *path, dev_t *dev)
+{
+	int fd = mountinfo_open();
+	if (fd < 0)
+		return false;
+	bool found = mountinfo_find_in(fd, path, dev);
+	close(fd);
 	return found;
 }

@@ -18,6 +18,14 @@
 bool mountinfo_find(const char *path, dev_t *dev);
 
 /*
+ * The same through fd, from mountinfo_open() called before mounting: the
+ * path /proc/self/mountinfo may lead into the new mount (mounted over
+ * /proc/self), and nobody answers before the session loop runs.
+ */
+int mountinfo_open(void);
+bool mountinfo_find_in(int fd, const char *path, dev_t *dev);
+
+/*
  * true when path leads to mountpoint or below it: resolved component by
  * component (".", "..", "//", symlinks), comparing each prefix with the
  * (resolved) mount point BEFORE looking at it, so nothing on that mount

@@ -48,6 +48,7 @@ void ns_destroy(struct namespace *ns)
 		pmem2_vm_reservation_delete(&ns->reservation);
 	for (size_t i = 0; i < ns->nparts; i++)
 		part_node_free(ns->parts[i]);
+	source_locks_clear(&ns->source_locks); /* after the last persist */
 	for (size_t i = 0; i < ns->nmaps; i++)
 		free(ns->maps[i]);
 	while (ns->retired != NULL) {
@@ -57,6 +58,11 @@ void ns_destroy(struct namespace *ns)
 	}
 	free(ns->parts);
 	free(ns->maps);
+	name_index_clear(&ns->parts_by_name);
+	for (size_t i = 0; i < ns->nstale; i++)
+		free(ns->stale[i].name);
+	free(ns->stale);
+	ino_index_clear(&ns->maps_by_ino);
 	free(ns->mountpoint);
 	pthread_cond_destroy(&ns->released);
 	pthread_mutex_destroy(&ns->lock);
@@ -65,25 +71,32 @@ void ns_destroy(struct namespace *ns)
 
 struct part_node *ns_part_by_ino_locked(struct namespace *ns, fuse_ino_t ino)
 {
-	for (size_t i = 0; i < ns->nparts; i++) {
-		if (ns->parts[i]->ino == ino)
-			return ns->parts[i];
+	/* parts get rising inode numbers and keep their order: bisect */
+	size_t low = 0, high = ns->nparts;
+	while (low < high) {
+		size_t mid = low + (high - low) / 2;
+		if (ns->parts[mid]->ino == ino)
+			return ns->parts[mid];
+		if (ns->parts[mid]->ino < ino)
+			low = mid + 1;
+		else
+			high = mid;
 	}
 	return NULL;
 }
 
 struct part_node *ns_part_by_name_locked(struct namespace *ns, const char *name)
 {
-	for (size_t i = 0; i < ns->nparts; i++) {
-		if (strcmp(ns->parts[i]->name, name) == 0)
-			return ns->parts[i];
-	}
-	return NULL;
+	return name_index_find(&ns->parts_by_name, name);
 }
 
 struct map_view *ns_map_by_ino_locked(struct namespace *ns, fuse_ino_t ino)
 {
-	for (size_t i = 0; i < ns->nmaps; i++) {
+	struct map_view *live = ino_index_find(&ns->maps_by_ino, ino);
+	if (live != NULL)
+		return live;
+	/* no index (it could not be allocated): scan */
+	for (size_t i = 0; ns->maps_by_ino.cap == 0 && i < ns->nmaps; i++) {
 		if (ns->maps[i]->ino == ino)
 			return ns->maps[i];
 	}
@@ -115,13 +128,73 @@ int ns_add_part_locked(struct namespace *ns, struct part_node *part)
 		ns->parts = grown;
 		ns->parts_cap = cap;
 	}
+	int ret = name_index_add(&ns->parts_by_name, part);
+	if (ret)
+		return ret;
 	part->ino = ns->next_ino++;
 	ns->parts[ns->nparts++] = part;
 	return 0;
 }
 
+/*
+ * Remembers a name whose cached entry went stale. Without memory the entry
+ * simply expires (the entry timeout is short).
+ */
+static void note_stale_locked(struct namespace *ns, fuse_ino_t parent,
+			      const char *name)
+{
+	if (!ns->cache_entries)
+		return;
+	struct stale_entry *grown =
+		realloc(ns->stale, (ns->nstale + 1) * sizeof(*grown));
+	if (grown == NULL)
+		return;
+	ns->stale = grown;
+	grown[ns->nstale].parent = parent;
+	grown[ns->nstale].name = strdup(name);
+	if (grown[ns->nstale].name != NULL)
+		ns->nstale++;
+}
+
+void ns_flush_stale_entries(struct namespace *ns)
+{
+	pthread_mutex_lock(&ns->lock);
+	struct stale_entry *stale = ns->stale;
+	size_t n = ns->nstale;
+	ns->stale = NULL;
+	ns->nstale = 0;
+	pthread_mutex_unlock(&ns->lock);
+	for (size_t i = 0; i < n; i++) {
+		fuse_lowlevel_notify_inval_entry(ns->session, stale[i].parent,
+						 stale[i].name,
+						 strlen(stale[i].name));
+		free(stale[i].name);
+	}
+	free(stale);
+}
+
+/* Map file names are indexes: note every index whose inode changed. */
+static void note_renumbered_maps_locked(struct namespace *ns,
+					const fuse_ino_t *old_inos,
+					size_t old_n)
+{
+	size_t n = old_n > ns->nmaps ? old_n : ns->nmaps;
+	for (size_t i = 0; i < n; i++) {
+		fuse_ino_t now = i < ns->nmaps ? ns->maps[i]->ino : 0;
+		fuse_ino_t before = i < old_n ? old_inos[i] : 0;
+		if (now != before && before != 0) {
+			char name[32];
+			snprintf(name, sizeof(name), "%zu", i);
+			note_stale_locked(ns, INO_MAPS_DIR, name);
+		}
+	}
+}
+
 void ns_forget_part_locked(struct namespace *ns, struct part_node *part)
 {
+	note_stale_locked(ns, INO_ROOT, part->name);
+	name_index_remove(&ns->parts_by_name, part);
+	source_lock_put(&ns->source_locks, part->lock);
 	for (size_t i = 0; i < ns->nparts; i++) {
 		if (ns->parts[i] != part)
 			continue;
@@ -212,17 +285,24 @@ static int read_part_maps(struct pmemset *set,
 	return 0;
 }
 
-static struct map_view *take_same_view(struct namespace *ns,
+/*
+ * The old view of the same part map, if it survived. Old views and
+ * descriptors are both in address order, so one cursor walks the old list
+ * once for the whole refresh (a scan per map made 10,000 parts quadratic).
+ */
+static struct map_view *take_same_view(struct namespace *ns, size_t *cursor,
 				       const struct pmemset_part_descriptor *d)
 {
-	for (size_t i = 0; i < ns->nmaps; i++) {
-		struct map_view *m = ns->maps[i];
-		if (m != NULL && m->addr == d->addr && m->size == d->size) {
-			ns->maps[i] = NULL;
-			return m;
-		}
-	}
-	return NULL;
+	while (*cursor < ns->nmaps &&
+	       (char *)ns->maps[*cursor]->addr < (char *)d->addr)
+		(*cursor)++;
+	if (*cursor == ns->nmaps)
+		return NULL;
+	struct map_view *m = ns->maps[*cursor];
+	if (m->addr != d->addr || m->size != d->size)
+		return NULL;
+	ns->maps[(*cursor)++] = NULL;
+	return m;
 }
 
 /* Old views that did not survive: keep the open ones, free the rest. */
@@ -251,12 +331,21 @@ int ns_refresh_maps_locked(struct namespace *ns)
 		return ret;
 
 	struct map_view **fresh = calloc(n ? n : 1, sizeof(*fresh));
-	if (fresh == NULL) {
+	fuse_ino_t *old_inos =
+		ns->cache_entries
+			? calloc(ns->nmaps ? ns->nmaps : 1, sizeof(*old_inos))
+			: NULL;
+	if (fresh == NULL || (ns->cache_entries && old_inos == NULL)) {
+		free(fresh);
 		free(descs);
 		return -ENOMEM;
 	}
+	size_t old_n = ns->nmaps;
+	for (size_t i = 0; old_inos != NULL && i < old_n; i++)
+		old_inos[i] = ns->maps[i]->ino;
+	size_t cursor = 0;
 	for (size_t i = 0; i < n; i++) {
-		struct map_view *m = take_same_view(ns, &descs[i]);
+		struct map_view *m = take_same_view(ns, &cursor, &descs[i]);
 		if (m == NULL) {
 			m = calloc(1, sizeof(*m));
 			if (m == NULL) {
@@ -282,6 +371,13 @@ int ns_refresh_maps_locked(struct namespace *ns)
 			fresh[kept++] = fresh[i];
 	}
 	ns->nmaps = kept;
+	if (old_inos != NULL)
+		note_renumbered_maps_locked(ns, old_inos, old_n);
+	free(old_inos);
+	if (ino_index_build(&ns->maps_by_ino, ns->maps, kept) != 0) {
+		ino_index_clear(&ns->maps_by_ino); /* its views may be freed */
+		ret = -ENOMEM;
+	}
 	return ret;
 }
 

@@ -20,7 +20,9 @@
 #include <stdint.h>
 #include <sys/stat.h>
 
+#include "lookup_index.h"
 #include "setfile.h"
+#include "source_lock.h"
 
 enum {
 	INO_ROOT = FUSE_ROOT_ID,
@@ -51,6 +53,7 @@ struct part_node {
 	ino_t source_ino;  /* counted only while the path still leads there */
 	unsigned opens;	   /* open handles, under the namespace lock */
 	atomic_bool dirty; /* persist=fsync: written since the last persist */
+	struct source_lock *lock; /* NULL for a temporary part */
 };
 
 struct map_view {
@@ -61,6 +64,12 @@ struct map_view {
 	unsigned opens; /* under the namespace lock */
 	atomic_bool dirty;
 	struct map_view *next_retired;
+};
+
+/* a name whose cached kernel entry must go (ns_flush_stale_entries) */
+struct stale_entry {
+	fuse_ino_t parent;
+	char *name;
 };
 
 /* -o uid=, gid=, umask=: how part and map files are shown */
@@ -99,8 +108,17 @@ struct namespace
 
 	struct part_node **parts; /* in the order they were mapped */
 	size_t nparts, parts_cap;
+	struct name_index parts_by_name;
 	struct map_view **maps; /* live ones, in address order */
 	size_t nmaps;
+	struct ino_index maps_by_ino; /* the live ones */
+	struct source_locks source_locks;
+	/* mounted, multi-threaded: the kernel may cache names (tree_ops.c) */
+	bool cache_entries;
+	struct stale_entry *stale; /* under lock */
+	size_t nstale;
+	dev_t setfile_dev; /* a part may not map the set file itself */
+	ino_t setfile_ino;
 	struct map_view *retired; /* no longer live, still open: a list */
 	fuse_ino_t next_ino;
 
@@ -148,6 +166,13 @@ int ns_part_open(struct namespace *ns, fuse_ino_t ino, struct part_node **part);
 void ns_part_release(struct namespace *ns, struct part_node *part);
 int ns_map_open(struct namespace *ns, fuse_ino_t ino, struct map_view **map);
 void ns_map_release(struct namespace *ns, struct map_view *map);
+
+/*
+ * Tells the kernel to drop the names that changed (parts gone, map files
+ * renumbered). Call with no lock held and no directory request of ours
+ * pending (not inside unlink: its directory is locked until we reply).
+ */
+void ns_flush_stale_entries(struct namespace *ns);
 
 /* Sum of all part lengths (statfs). */
 size_t ns_total_size(struct namespace *ns);

@@ -18,6 +18,7 @@
 
 #include "read_only.h"
 #include "set_build.h"
+#include "source_prepare.h"
 
 static int fail(char *err, size_t errlen, int code, const char *format, ...)
 	__attribute__((__format__(__printf__, 4, 5)));
@@ -110,8 +111,14 @@ int setfile_load(const char *path, struct set_spec *spec, char *err,
 			    "%u: NUL byte in the set file (not a text file?)",
 			    line);
 	}
-	ret = setfile_parse_text(text, dirname(resolved), spec, err, errlen);
+	ret = setfile_parse_text(text, dirname(strdupa(resolved)), spec, err,
+				 errlen);
 	free(text);
+	struct stat st;
+	if (ret == 0 && stat(resolved, &st) == 0) {
+		spec->file_dev = st.st_dev;
+		spec->file_ino = st.st_ino;
+	}
 	return ret ? -EINVAL : 0;
 }
 
@@ -243,16 +250,18 @@ static int open_source(const struct part_spec *p, struct pmemset_source **src,
 	if (p->truncate)
 		flags |= PMEMSET_SOURCE_FILE_TRUNCATE_IF_NEEDED;
 	struct stat st;
-	bool missing = stat(p->path, &st) != 0 && errno == ENOENT;
-	if (!missing && S_ISDIR(st.st_mode))
+	/* st is read only when stat worked (EACCES left it unset) */
+	bool found = stat(p->path, &st) == 0;
+	bool missing = !found && errno == ENOENT;
+	if (found && S_ISDIR(st.st_mode))
 		return fail(err, errlen, -EISDIR, "part %s: %s is a directory",
 			    p->name, p->path);
 	const char *hint = "";
 	if (missing && !p->create)
 		hint = " (missing? add 'create')";
-	else if (!missing && S_ISCHR(st.st_mode))
+	else if (found && S_ISCHR(st.st_mode))
 		hint = " (not a device-DAX device?)";
-	else if (!missing && !S_ISREG(st.st_mode))
+	else if (found && !S_ISREG(st.st_mode))
 		hint = " (not a regular file)";
 	ret = pmemset_xsource_from_file(src, p->path, flags);
 	if (ret == 0)
@@ -397,9 +406,14 @@ static int new_node(const struct part_spec *p, size_t length, char *addr,
 	return 0;
 }
 
+/*
+ * refresh: re-read the part maps now (a ctl part); set_build reads them
+ * once at the end instead, since each read walks every map.
+ */
 static int map_part(struct namespace *ns, const struct part_spec *p,
 		    struct pmemset_source *src, size_t length, off_t file_size,
-		    char *err, size_t errlen)
+		    struct source_lock *lock, bool refresh, char *err,
+		    size_t errlen)
 {
 	struct pmemset_part *part = NULL;
 	int ret = pmemset_part_new(&part, ns->set, src, p->offset, length);
@@ -430,13 +444,15 @@ static int map_part(struct namespace *ns, const struct part_spec *p,
 	pthread_mutex_lock(&ns->lock);
 	if (ret == 0)
 		ret = ns_add_part_locked(ns, node);
-	if (ret == 0)
+	if (ret == 0 && refresh)
 		ret = ns_refresh_maps_locked(ns);
 	if (ret) {
 		if (node != NULL)
 			ns_forget_part_locked(ns, node);
 		pmemset_remove_range(ns->set, addr, length);
 		ns_refresh_maps_locked(ns);
+	} else {
+		node->lock = lock; /* the node holds it from now on */
 	}
 	pthread_mutex_unlock(&ns->lock);
 	if (ret)
@@ -445,8 +461,9 @@ static int map_part(struct namespace *ns, const struct part_spec *p,
 	return 0;
 }
 
-int set_build_part(struct namespace *ns, const struct part_spec *p,
-		   struct build_undo *undo, char *err, size_t errlen)
+static int build_part(struct namespace *ns, const struct part_spec *p,
+		      struct build_undo *undo, bool refresh, char *err,
+		      size_t errlen)
 {
 	pthread_mutex_lock(&ns->lock);
 	bool taken = ns_part_by_name_locked(ns, p->name) != NULL;
@@ -459,23 +476,31 @@ int set_build_part(struct namespace *ns, const struct part_spec *p,
 		return fail(err, errlen, -ENOMEM, "out of memory");
 
 	struct pmemset_source *src = NULL;
+	struct source_lock *lock = NULL;
 	struct read_only_source ro = {.fd = -1};
 	size_t length = 0;
 	off_t file_size = 0;
 	bool read_only = ns->read_only && p->path != NULL;
+	/* locked before anything can grow the file */
 	int ret = read_only ? read_only_source_open(p, &ro, err, errlen)
 			    : open_source(p, &src, err, errlen);
 	src = read_only ? ro.source : src;
 	if (ret == 0)
+		ret = source_prepare_lock(ns, p, &lock, err, errlen);
+	if (ret == 0)
 		ret = resolve_length(p, &length, &file_size, err, errlen);
 	if (ret == 0)
-		ret = map_part(ns, p, src, length, file_size, err, errlen);
+		ret = source_prepare_allocate(p, length, err, errlen);
+	if (ret == 0)
+		ret = map_part(ns, p, src, length, file_size, lock, refresh,
+			       err, errlen);
 	/* the mapping does not need it */
 	if (read_only)
 		read_only_source_close(&ro);
 	else
 		pmemset_source_delete(&src);
 	if (ret) {
+		source_lock_put(&ns->source_locks, lock);
 		build_undo_run(&mine);
 		return ret;
 	}
@@ -488,6 +513,12 @@ int set_build_part(struct namespace *ns, const struct part_spec *p,
 	}
 	build_undo_clear(&mine);
 	return 0;
+}
+
+int set_build_part(struct namespace *ns, const struct part_spec *p,
+		   struct build_undo *undo, char *err, size_t errlen)
+{
+	return build_part(ns, p, undo, true, err, errlen);
 }
 
 static int new_set(struct namespace *ns, char *err, size_t errlen)
@@ -540,13 +571,23 @@ int set_build(struct namespace *ns, const struct set_spec *spec,
 	int ret = new_set(ns, err, errlen);
 	if (ret)
 		return ret;
-	for (size_t i = 0; i < spec->nparts; i++) {
-		char reason[SETFILE_ERR_MAX];
-		ret = set_build_part(ns, &spec->parts[i], undo, reason,
-				     sizeof(reason));
+	ns->setfile_dev = spec->file_dev;
+	ns->setfile_ino = spec->file_ino;
+	char reason[SETFILE_ERR_MAX];
+	size_t i;
+	for (i = 0; i < spec->nparts; i++) {
+		ret = build_part(ns, &spec->parts[i], undo, false, reason,
+				 sizeof(reason));
 		if (ret)
-			return fail(err, errlen, ret, "%u: %s",
-				    spec->parts[i].line, reason);
+			break;
 	}
+	pthread_mutex_lock(&ns->lock);
+	int refreshed = ns_refresh_maps_locked(ns);
+	pthread_mutex_unlock(&ns->lock);
+	if (ret)
+		return fail(err, errlen, ret, "%u: %s", spec->parts[i].line,
+			    reason);
+	if (refreshed)
+		return fail(err, errlen, refreshed, "out of memory");
 	return 0;
 }

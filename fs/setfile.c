@@ -320,24 +320,71 @@ int setfile_parse_part(const char *words_text, const char *base_dir,
 	return parse_part_words(words, n, base_dir, part, err, errlen);
 }
 
-static int add_part(struct set_spec *spec, struct part_spec *part, char *err,
-		    size_t errlen)
+/*
+ * Part names seen so far, for the duplicate check: a hash of indexes into
+ * spec->parts (index + 1; 0 is an empty slot), so a 10,000-part set file
+ * is not a quadratic number of string compares.
+ */
+struct name_table {
+	size_t *slots;
+	size_t cap; /* a power of two */
+};
+
+static size_t name_hash(const char *name)
 {
-	for (size_t i = 0; i < spec->nparts; i++) {
-		if (strcmp(spec->parts[i].name, part->name) == 0)
-			return fail(err, errlen,
-				    "part %s: duplicate name "
-				    "(first defined on line %u)",
-				    part->name, spec->parts[i].line);
-	}
+	size_t h = 1469598103934665603ull; /* FNV-1a */
+	for (; *name; name++)
+		h = (h ^ (unsigned char)*name) * 1099511628211ull;
+	return h;
+}
+
+/* The slot holding name, or the empty one where it belongs. */
+static size_t *name_slot(const struct name_table *t,
+			 const struct set_spec *spec, const char *name)
+{
+	size_t mask = t->cap - 1, i = name_hash(name) & mask;
+	while (t->slots[i] != 0 &&
+	       strcmp(spec->parts[t->slots[i] - 1].name, name) != 0)
+		i = (i + 1) & mask;
+	return &t->slots[i];
+}
+
+static int name_table_grow(struct name_table *t, const struct set_spec *spec)
+{
+	size_t cap = t->cap ? t->cap * 2 : 64;
+	struct name_table bigger = {calloc(cap, sizeof(size_t)), cap};
+	if (bigger.slots == NULL)
+		return -1;
+	for (size_t i = 0; i < spec->nparts; i++)
+		*name_slot(&bigger, spec, spec->parts[i].name) = i + 1;
+	free(t->slots);
+	*t = bigger;
+	return 0;
+}
+
+static int add_part(struct set_spec *spec, struct name_table *names,
+		    struct part_spec *part, char *err, size_t errlen)
+{
+	if (2 * (spec->nparts + 1) > names->cap &&
+	    name_table_grow(names, spec) != 0)
+		return fail(err, errlen, "out of memory");
+	size_t *slot = name_slot(names, spec, part->name);
+	if (*slot != 0)
+		return fail(err, errlen,
+			    "part %s: duplicate name "
+			    "(first defined on line %u)",
+			    part->name, spec->parts[*slot - 1].line);
 	struct part_spec *grown =
 		realloc(spec->parts, (spec->nparts + 1) * sizeof(*spec->parts));
 	if (grown == NULL)
 		return fail(err, errlen, "out of memory");
 	spec->parts = grown;
 	spec->parts[spec->nparts++] = *part;
+	*slot = spec->nparts;
 	return 0;
 }
+
+#define UTF8_BOM "\xef\xbb\xbf"
 
 static int parse_setting(char **words, int n, struct set_settings *s, char *err,
 			 size_t errlen)
@@ -381,7 +428,8 @@ static void default_settings(struct set_settings *s)
 }
 
 static int parse_line(char *line, unsigned lineno, const char *base_dir,
-		      struct set_spec *spec, char *err, size_t errlen)
+		      struct set_spec *spec, struct name_table *names,
+		      char *err, size_t errlen)
 {
 	char *words[MAX_WORDS];
 	int n = split_words(line, words);
@@ -396,7 +444,7 @@ static int parse_line(char *line, unsigned lineno, const char *base_dir,
 	if (parse_part_words(words + 1, n - 1, base_dir, &part, err, errlen))
 		return -1;
 	part.line = lineno;
-	if (add_part(spec, &part, err, errlen) != 0) {
+	if (add_part(spec, names, &part, err, errlen) != 0) {
 		part_spec_clear(&part);
 		return -1;
 	}
@@ -410,7 +458,12 @@ int setfile_parse_text(const char *text, const char *base_dir,
 	default_settings(&spec->settings);
 	unsigned lineno = 0;
 	char reason[SETFILE_ERR_MAX];
-	for (const char *p = text; *p != '\0';) {
+	struct name_table names = {0};
+	/* editors on some systems start UTF-8 text with a byte-order mark */
+	const char *p = text;
+	if (strncmp(p, UTF8_BOM, strlen(UTF8_BOM)) == 0)
+		p += strlen(UTF8_BOM);
+	while (*p != '\0') {
 		const char *eol = strchr(p, '\n');
 		size_t len = eol ? (size_t)(eol - p) : strlen(p);
 		char line[MAX_LINE];
@@ -421,11 +474,12 @@ int setfile_parse_text(const char *text, const char *base_dir,
 		}
 		memcpy(line, p, len);
 		line[len] = '\0';
-		if (parse_line(line, lineno, base_dir, spec, reason,
+		if (parse_line(line, lineno, base_dir, spec, &names, reason,
 			       sizeof(reason)) != 0)
 			goto err_clear;
 		p += len + (eol != NULL);
 	}
+	free(names.slots);
 	if (spec->nparts == 0) {
 		set_spec_clear(spec);
 		return fail(err, errlen, " no part directive");
@@ -433,6 +487,7 @@ int setfile_parse_text(const char *text, const char *base_dir,
 	return 0;
 
 err_clear:
+	free(names.slots);
 	fail(err, errlen, "%u: %s", lineno, reason);
 	set_spec_clear(spec);
 	return -1;

@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 #include <libpmemset.h>
 
 #define SETFILE_ERR_MAX 512
@@ -45,6 +46,8 @@ struct set_spec {
 	struct set_settings settings;
 	struct part_spec *parts;
 	size_t nparts;
+	dev_t file_dev; /* the set file's identity, when read from a file */
+	ino_t file_ino;
 };
 
 /* "64M" -> 67108864; suffixes K, M, G, T (powers of 1024). */

@@ -3,10 +3,14 @@
  * tree_ops.c -- the shape of the mounted tree: name lookup, attributes,
  * directory listings (a snapshot taken at opendir) and statfs.
  *
- * Entries are never cached by the kernel (entry timeout 0): the set can
- * change under a name at any time (ctl commands), and a lookup costs one
- * round trip. Attributes of a part or map inode never change (a changed
- * part map gets a new inode), so those may be cached.
+ * Names of parts and map files are cached by the kernel for a short time
+ * (DYNAMIC_ENTRY_TIMEOUT): every change of the set tells the kernel which
+ * names went stale before the change is acknowledged (namespace.c), and
+ * without the cache `ls -l` of 10,000 parts cost four lookups per part.
+ * With -s they are not cached: invalidating an entry can wait for a
+ * lookup only our one thread would serve. The fixed entries (.pmemset,
+ * maps, status, ctl) and the directories' attributes never change and are
+ * cached longer; a part's or map's attributes are not (their times move).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -17,7 +21,9 @@
 #include "handlers.h"
 #include "part_attr.h"
 
-#define IMMUTABLE_ATTR_TIMEOUT 1.0
+#define DIRECTORY_ATTR_TIMEOUT 1.0
+#define FIXED_ENTRY_TIMEOUT 3600.0
+#define DYNAMIC_ENTRY_TIMEOUT 1.0
 
 static void dir_stat(struct namespace *ns, struct stat *st, nlink_t nlink)
 {
@@ -107,7 +113,16 @@ static int stat_inode(struct namespace *ns, fuse_ino_t ino, struct stat *st)
 
 static double attr_timeout(fuse_ino_t ino)
 {
-	return ino >= INO_FIRST_DYNAMIC ? IMMUTABLE_ATTR_TIMEOUT : 0.0;
+	/*
+	 * The directories' attributes never change; without caching them,
+	 * default_permissions asks for each one on every path walk (nine
+	 * requests per `ls -l` entry under .pmemset/maps). A part's or map's
+	 * times move with every write, and with its name cached no lookup
+	 * refreshes them: those are asked for each time.
+	 */
+	bool is_dir =
+		ino == INO_ROOT || ino == INO_META_DIR || ino == INO_MAPS_DIR;
+	return is_dir ? DIRECTORY_ATTR_TIMEOUT : 0.0;
 }
 
 /* The inode that name denotes in directory parent, or 0. */
@@ -164,7 +179,10 @@ void tree_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 	e.ino = ino;
 	e.generation = 1;
 	e.attr_timeout = attr_timeout(ino);
-	e.entry_timeout = 0.0;
+	if (ino < INO_FIRST_DYNAMIC)
+		e.entry_timeout = FIXED_ENTRY_TIMEOUT;
+	else if (ns->cache_entries)
+		e.entry_timeout = DYNAMIC_ENTRY_TIMEOUT;
 	fuse_reply_entry(req, &e);
 }
 

@@ -95,8 +95,12 @@ while IFS= read -r line; do
 	problems=()
 
 	[ "$setup" = open ] && exec 9<"$MNT/a"
+	# held: another process holds the lock on c.img (as a second mount
+	# would); flock(1) locks the shell's own descriptor 8
+	[ "$setup" = held ] && exec 8<"$SRC/c.img" && flock -n 8
 	out=$(ctl_write "$command")
 	[ "$setup" = open ] && exec 9<&-
+	[ "$setup" = held ] && exec 8<&-
 	[ "$out" = "$errno" ] || problems+=("write gave '$out', expected $errno")
 	is_running "$DAEMON_PID" || {
 		echo "FAIL $case_no $name: the daemon died" >&2

@@ -26,8 +26,11 @@ set +e
 test_user=pmemset-badinput
 tmpdir=$T/tmpdir
 user_dir=$T/user
-mkdir -p "$tmpdir" "$SRC/subdir"
+mkdir -p "$tmpdir" "$SRC/subdir" "$T/mnt2" "$T/proc"
 mkfifo "$T/fifo"
+# a proc instance of our own, to mount over without hiding the real /proc
+mount -t proc proc "$T/proc" &&
+	CLEANUP_CMDS+=("umount -l '$T/proc' 2>/dev/null")
 {
 	printf 'part a %s\n' "$SRC/a.img"
 	for ((i = 0; i < 32768; i++)); do
@@ -81,8 +84,11 @@ trim() {
 	printf '%s' "$s"
 }
 
+# FUSE mounts under $T (the proc instance below is not the daemon's)
 mounts_under_t() {
-	awk -v t="$T/" 'index($5, t) == 1 { print $5 }' /proc/self/mountinfo |
+	awk -v t="$T/" 'index($5, t) == 1 {
+		for (i = 7; i < NF; i++) if ($i == "-") break
+		if ($(i + 1) ~ /^fuse/) print $5 }' /proc/self/mountinfo |
 		sort
 }
 

@@ -9,6 +9,8 @@
  * With "hold" it then closes the file but keeps the read-back mapping,
  * prints "holding" and waits for end of input on stdin, so the test can
  * try to unmap the part meanwhile; then it checks the bytes once more.
+ * With "pause" it stops between the stores and msync: prints "stored" and
+ * waits for end of input, so the test can break the source meanwhile.
  * Exit status 0 on success; 1 with a message naming the failing step.
  */
 #define _GNU_SOURCE
@@ -22,6 +24,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* file scope: still reachable when a step fails and main returns early */
+static char *data;
+
 static int fail(const char *step, const char *what)
 {
 	fprintf(stderr, "mmap_writer: %s %s: %s\n", step, what,
@@ -32,9 +37,10 @@ static int fail(const char *step, const char *what)
 int main(int argc, char **argv)
 {
 	bool hold = argc == 5 && !strcmp(argv[4], "hold");
-	if (argc != 4 && !hold) {
-		fprintf(stderr,
-			"usage: mmap_writer PARTFILE OFFSET DATAFILE [hold]\n");
+	bool pause = argc == 5 && !strcmp(argv[4], "pause");
+	if (argc != 4 && !hold && !pause) {
+		fprintf(stderr, "usage: mmap_writer PARTFILE OFFSET DATAFILE "
+				"[hold|pause]\n");
 		return 2;
 	}
 	const char *part = argv[1];
@@ -45,7 +51,7 @@ int main(int argc, char **argv)
 	struct stat dst;
 	if (dfd < 0 || fstat(dfd, &dst) < 0)
 		return fail("open", argv[3]);
-	char *data = malloc(dst.st_size ? dst.st_size : 1);
+	data = malloc(dst.st_size ? dst.st_size : 1);
 	if (!data || read(dfd, data, dst.st_size) != dst.st_size)
 		return fail("read", argv[3]);
 	close(dfd);
@@ -66,6 +72,12 @@ int main(int argc, char **argv)
 	if (map == MAP_FAILED)
 		return fail("mmap", part);
 	memcpy(map + offset, data, dst.st_size);
+	if (pause) {
+		printf("stored\n");
+		fflush(stdout);
+		while (getchar() != EOF)
+			;
+	}
 	if (msync(map, st.st_size, MS_SYNC) < 0)
 		return fail("msync", part);
 	if (munmap(map, st.st_size) < 0)

@@ -7,6 +7,8 @@
 #include <CUnit/Basic.h>
 #include <CUnit/CUnit.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "setfile.h"
@@ -170,6 +172,49 @@ static void errors_name_their_line(void)
 	expect_error("# only a comment\n", " ", "no part directive");
 }
 
+/* A UTF-8 byte-order mark opens the file: skipped, lines still counted. */
+static void leading_byte_order_mark_is_skipped(void)
+{
+	struct set_spec spec;
+	CU_ASSERT_EQUAL(setfile_parse_text("\xef\xbb\xbfpart a /f\npart b /g\n",
+					   "/b", &spec, err, sizeof(err)),
+			0);
+	CU_ASSERT_EQUAL(spec.nparts, 2);
+	if (spec.nparts == 2) {
+		CU_ASSERT_STRING_EQUAL(spec.parts[0].name, "a");
+		CU_ASSERT_EQUAL(spec.parts[0].line, 1);
+		CU_ASSERT_STRING_EQUAL(spec.parts[1].path, "/g");
+	}
+	set_spec_clear(&spec);
+	/* only at the very start: elsewhere it is still a bad directive */
+	expect_error("part a /f\n\xef\xbb\xbfpart b /g\n",
+		     "2:", "unknown directive");
+	expect_error("\xef\xbb\xbfpart a /f\npart a /g\n",
+		     "2:", "duplicate name (first defined on line 1)");
+}
+
+/* The duplicate check holds over many names (it is a hash table). */
+static void duplicate_found_among_many_parts(void)
+{
+	size_t n = 3000, cap = n * 24 + 64, len = 0;
+	char *text = malloc(cap);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+	for (size_t i = 0; i < n; i++)
+		len += (size_t)snprintf(text + len, cap - len,
+					"part p%zu /f%zu\n", i, i);
+	snprintf(text + len, cap - len, "part p1234 /again\n");
+	expect_error(text, "3001:",
+		     "part p1234: duplicate name (first "
+		     "defined on line 1235)");
+	text[len] = '\0';
+	struct set_spec spec;
+	CU_ASSERT_EQUAL(setfile_parse_text(text, "/b", &spec, err, sizeof(err)),
+			0);
+	CU_ASSERT_EQUAL(spec.nparts, n);
+	set_spec_clear(&spec);
+	free(text);
+}
+
 static void part_words_for_ctl_need_absolute_paths(void)
 {
 	struct part_spec part;
@@ -253,6 +298,10 @@ int main(void)
 	CU_add_test(suite, "defaults_are_page_none_write",
 		    defaults_are_page_none_write);
 	CU_add_test(suite, "errors_name_their_line", errors_name_their_line);
+	CU_add_test(suite, "leading_byte_order_mark_is_skipped",
+		    leading_byte_order_mark_is_skipped);
+	CU_add_test(suite, "duplicate_found_among_many_parts",
+		    duplicate_found_among_many_parts);
 	CU_add_test(suite, "part_words_for_ctl_need_absolute_paths",
 		    part_words_for_ctl_need_absolute_paths);
 	CU_add_test(suite, "options_override_only_what_they_name",
