@@ -109,10 +109,16 @@ struct map_view *ns_map_by_ino_locked(struct namespace *ns, fuse_ino_t ino)
 
 long ns_map_index_locked(struct namespace *ns, const char *addr)
 {
-	for (size_t i = 0; i < ns->nmaps; i++) {
-		const struct map_view *m = ns->maps[i];
-		if (addr >= m->addr && addr < m->addr + m->size)
-			return (long)i;
+	size_t lo = 0, hi = ns->nmaps; /* maps are in address order */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct map_view *m = ns->maps[mid];
+		if (addr < m->addr)
+			hi = mid;
+		else if (addr >= m->addr + m->size)
+			lo = mid + 1;
+		else
+			return (long)mid;
 	}
 	return -1;
 }

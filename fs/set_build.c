@@ -330,7 +330,8 @@ static const char *map_failure_reason(const struct part_spec *p, int code,
 		return buf;
 	case PMEMSET_E_CANNOT_COALESCE_PARTS:
 		return "coalescing refused: the address range after the "
-		       "previous part map is taken";
+		       "previous part map is taken (a 'reservation SIZE' "
+		       "line or -o reservation=SIZE gives the set room)";
 	case PMEMSET_E_CANNOT_FIT_PART_MAP:
 		snprintf(buf, buflen,
 			 "reservation too small: no room left for %zu bytes",

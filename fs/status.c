@@ -12,24 +12,25 @@
 
 #include "handlers.h"
 #include "log.h"
+#include "map_parts.h"
 
-static void write_maps_locked(struct namespace *ns, FILE *out)
+static int write_maps_locked(struct namespace *ns, FILE *out)
 {
+	struct map_parts mp;
+	if (map_parts_build_locked(ns, &mp) != 0)
+		return -1;
 	fprintf(out, "maps: %zu\n", ns->nmaps);
 	for (size_t i = 0; i < ns->nmaps; i++) {
 		const struct map_view *m = ns->maps[i];
 		fprintf(out, "map %zu: address=%p length=%zu parts=", i,
 			(void *)m->addr, m->size);
-		const char *sep = "";
-		for (size_t j = 0; j < ns->nparts; j++) {
-			const struct part_node *p = ns->parts[j];
-			if (p->addr >= m->addr && p->addr < m->addr + m->size) {
-				fprintf(out, "%s%s", sep, p->name);
-				sep = ",";
-			}
-		}
+		for (size_t k = mp.start[i]; k < mp.start[i + 1]; k++)
+			fprintf(out, "%s%s", k > mp.start[i] ? "," : "",
+				ns->parts[mp.order[k]]->name);
 		fputc('\n', out);
 	}
+	map_parts_clear(&mp);
+	return 0;
 }
 
 static void write_parts_locked(struct namespace *ns, FILE *out)
@@ -67,7 +68,11 @@ static char *status_text_locked(struct namespace *ns, size_t *len)
 	else
 		fprintf(out, "reservation: none\n");
 	fprintf(out, "cache: %s\n", ns->direct_io ? "direct_io" : "page_cache");
-	write_maps_locked(ns, out);
+	if (write_maps_locked(ns, out) != 0) {
+		fclose(out);
+		free(text);
+		return NULL;
+	}
 	write_parts_locked(ns, out);
 	fprintf(out, "bytes_read: %llu\n",
 		(unsigned long long)atomic_load(&ns->counters.bytes_read));

@@ -12,6 +12,7 @@
 
 #include "handlers.h"
 #include "log.h"
+#include "map_parts.h"
 
 /* Adds key: value to obj; *ok turns false if value could not be made. */
 static void add(struct json_object *obj, const char *key,
@@ -41,6 +42,11 @@ static struct json_object *address(const void *addr)
 
 static struct json_object *maps_locked(struct namespace *ns, bool *ok)
 {
+	struct map_parts mp;
+	if (map_parts_build_locked(ns, &mp) != 0) {
+		*ok = false;
+		return NULL;
+	}
 	struct json_object *maps = json_object_new_array();
 	for (size_t i = 0; maps != NULL && i < ns->nmaps; i++) {
 		const struct map_view *m = ns->maps[i];
@@ -52,18 +58,18 @@ static struct json_object *maps_locked(struct namespace *ns, bool *ok)
 			*ok = false;
 			break;
 		}
-		for (size_t j = 0; j < ns->nparts; j++) {
-			const struct part_node *p = ns->parts[j];
-			if (p->addr >= m->addr && p->addr < m->addr + m->size)
-				append(names, json_object_new_string(p->name),
-				       ok);
-		}
+		for (size_t k = mp.start[i]; k < mp.start[i + 1]; k++)
+			append(names,
+			       json_object_new_string(
+				       ns->parts[mp.order[k]]->name),
+			       ok);
 		add(map, "index", json_object_new_uint64(i), ok);
 		add(map, "address", address(m->addr), ok);
 		add(map, "length", json_object_new_uint64(m->size), ok);
 		add(map, "parts", names, ok);
 		append(maps, map, ok);
 	}
+	map_parts_clear(&mp);
 	return maps;
 }
 
