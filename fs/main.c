@@ -17,10 +17,11 @@
 #include <sys/stat.h>
 #include <syslog.h>
 
+#include "bdi.h"
+#include "kernel_io.h"
 #include "mountinfo.h"
 #include "ops.h"
 #include "options.h"
-#include "readahead.h"
 #include "set_build.h"
 
 static struct namespace ns;
@@ -104,6 +105,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "pmemsetfs: -s: using cache=direct\n");
 		ns.direct_io = true;
 	}
+	/* fs_init turns it off again if the kernel cannot do it */
+	ns.writeback = !ns.direct_io && ns.settings.persist == PERSIST_ON_FSYNC;
 	se = fuse_session_new(&o.args, &pmemsetfs_ops, sizeof(pmemsetfs_ops),
 			      &ns);
 	if (se == NULL)
@@ -125,11 +128,18 @@ int main(int argc, char **argv)
 	if (fuse_session_mount(se, o.cmdline.mountpoint) != 0)
 		goto err_remove_handlers;
 	build_undo_clear(&undo); /* mounted: the files are the set's now */
+	/* page cache: spare every buffered write a getxattr (kernel_io.c) */
+	if (!ns.direct_io && kernel_io_install(se) != 0)
+		fuse_log(FUSE_LOG_WARNING, "pmemsetfs: own device I/O "
+					   "unavailable: writes ask for "
+					   "security xattrs\n");
 	/* ctl refuses sources on this very mount (see ctl.c) */
 	if (ns.mountpoint != NULL)
 		ns.has_mount_dev = mountinfo_find(ns.mountpoint, &ns.mount_dev);
-	if (ns.has_mount_dev && !ns.direct_io)
-		readahead_set(ns.mount_dev, 1024); /* see readahead.c */
+	if (ns.has_mount_dev && !ns.direct_io) /* see bdi.c */
+		bdi_set(ns.mount_dev, "read_ahead_kb", 1024);
+	if (ns.has_mount_dev && ns.writeback)
+		bdi_set(ns.mount_dev, "max_ratio", 20);
 	fuse_daemonize(o.cmdline.foreground);
 	if (!o.cmdline.foreground) {
 		openlog("pmemsetfs", LOG_PID, LOG_DAEMON);

@@ -73,7 +73,8 @@ struct namespace
 	struct pmemset *set;
 	struct pmem2_vm_reservation *reservation; /* NULL: none */
 	struct set_settings settings;
-	bool direct_io; /* part files bypass the page cache */
+	bool direct_io; /* -o cache=direct: part files bypass the page cache */
+	bool writeback; /* cache=page, persist=fsync: FUSE writeback cache */
 
 	struct part_node **parts; /* in the order they were mapped */
 	size_t nparts, parts_cap;

@@ -13,11 +13,21 @@
 
 static void fs_init(void *userdata, struct fuse_conn_info *conn)
 {
-	(void)userdata;
+	struct namespace *ns = userdata;
 	/* O_TRUNC arrives as an open flag, which we ignore, not a setattr */
 	if (conn->capable & FUSE_CAP_ATOMIC_O_TRUNC)
 		conn->want |= FUSE_CAP_ATOMIC_O_TRUNC;
-	conn->want &= ~FUSE_CAP_WRITEBACK_CACHE; /* writes must reach us */
+	/*
+	 * persist=fsync on the page cache: the kernel buffers writes and sends
+	 * them at writeback, fsync, close and unmount (session-wide, so map
+	 * files, which stay direct, are unaffected). Otherwise every write
+	 * must reach us before write(2) returns.
+	 */
+	if (ns->writeback && (conn->capable & FUSE_CAP_WRITEBACK_CACHE))
+		conn->want |= FUSE_CAP_WRITEBACK_CACHE;
+	else
+		conn->want &= ~FUSE_CAP_WRITEBACK_CACHE;
+	ns->writeback = (conn->want & FUSE_CAP_WRITEBACK_CACHE) != 0;
 	conn->max_write = 1 << 20;
 	conn->max_readahead = 1 << 20;
 }

@@ -66,9 +66,10 @@ static void usage(const char *prog)
 	       "    -o coalescing=none|opportunistic|full\n"
 	       "    -o reservation=SIZE      all part maps in one reservation\n"
 	       "    -o granularity=page|cacheline|byte\n"
-	       "    -o cache=direct|page     part files bypass the page cache "
-	       "(default)\n"
-	       "                             or use it (needed for mmap)\n"
+	       "    -o cache=page|direct     part files use the kernel page "
+	       "cache (default;\n"
+	       "                             writeback cache with "
+	       "persist=fsync) or bypass it\n"
 	       "    (the -o settings override the set file's)\n\n",
 	       prog);
 	fuse_cmdline_help();
@@ -106,11 +107,11 @@ static int check_values(const struct raw_options *raw, struct options *o)
 			return bad("granularity", raw->granularity);
 		s->has_granularity = true;
 	}
-	o->direct_io = true;
+	o->direct_io = false; /* cache=page: see README, "direct I/O or..." */
 	if (raw->cache != NULL) {
-		if (strcmp(raw->cache, "page") == 0)
-			o->direct_io = false;
-		else if (strcmp(raw->cache, "direct") != 0)
+		if (strcmp(raw->cache, "direct") == 0)
+			o->direct_io = true;
+		else if (strcmp(raw->cache, "page") != 0)
 			return bad("cache", raw->cache);
 	}
 	return 0;

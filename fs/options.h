@@ -12,7 +12,7 @@
 struct options {
 	char *setfile;
 	struct set_settings override;	  /* what -o asked, over the set file */
-	bool direct_io;			  /* -o cache=direct (default) */
+	bool direct_io;			  /* -o cache=direct (default: page) */
 	struct fuse_cmdline_opts cmdline; /* -f -d -s, mountpoint, ... */
 	struct fuse_args args;		  /* what the FUSE session gets */
 };
