@@ -45,8 +45,9 @@ struct part_node {
 	uid_t uid;
 	gid_t gid;
 	struct timespec mtime, ctime;
-	unsigned opens;	   /* open handles, under the namespace lock */
-	atomic_bool dirty; /* persist=fsync: written since the last persist */
+	unsigned opens;	     /* open handles, under the namespace lock */
+	atomic_bool dirty;   /* persist=fsync: written since the last persist */
+	atomic_bool overran; /* writeback: the kernel wrote past the end */
 };
 
 struct map_view {
