@@ -4,7 +4,8 @@
 # cache=page with persist=fsync: no close, no fsync, no msync yet):
 # the map file reads them, a write through the map file over the same bytes
 # wins over the writer's older dirty page when that is written back later,
-# and the part file then shows the map file's bytes. Through write(2) and
+# and the part file then shows the map file's bytes. An open(O_TRUNC)
+# meanwhile changes neither size nor bytes. Through write(2) and
 # through a shared mapping, in every cache mode the daemon offers.
 . "$(dirname "$0")/lib.sh"
 
@@ -48,6 +49,15 @@ for mode in page:fsync page:write direct:fsync direct:write; do
 		cat "$MNT/y" "$map" >/dev/null # both views cached
 		start_dirty_writer "$how" "$off" "$T/first"
 		model_write y.img "$off" "$T/first"
+		# O_TRUNC changes nothing: not the size, not the dirty bytes
+		# (except unsynced stores of a mapping on the write-through
+		# page cache, which the kernel drops: see README)
+		if [ "$cache:$persist:$how" != page:write:mmap ]; then
+			probe_expect "ok 0" open-trunc "$MNT/y"
+		fi
+		probe_expect "ok 0" open-trunc "$map"
+		assert_size "$MNT/y" "$MiB"
+		assert_size "$map" $((2 * MiB))
 		# the map file must see what is still dirty in y's cache
 		assert_cmp_region "$map" $((MiB + off)) 10000 "$T/first"
 		# overwrite part of it through the map while the writer is open
