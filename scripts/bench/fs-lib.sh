@@ -141,7 +141,7 @@ workload_args() {
 # and the writeback caches pay for durability like everyone else.
 # Records IOPS (4 KiB) or GB/s (1 MiB), and clat p50/p99 in us.
 measure_fio() {
-	local system=$1 workload=$2 temp=$3 jobs=$4 rw bs side
+	local system=$1 workload=$2 temp=$3 jobs=$4 rw bs side jobs_to_warm
 	local file="${fs_dir[$system]}/data" json="$work/fio.json"
 	read -r rw bs <<<"$(workload_args "$workload")"
 	local slice=$((data_bytes / jobs)) args=()
@@ -153,7 +153,9 @@ measure_fio() {
 	case $rw in *write) args+=(--end_fsync=1) ;; esac
 	if [ "$temp" = warm ]; then
 		local j
-		for ((j = 0; j < jobs; j++)); do
+		# (no cache to fill: direct I/O systems and tmpfs itself)
+		case $system in A_direct_* | B_never | C) jobs_to_warm=0 ;; *) jobs_to_warm=$jobs ;; esac
+		for ((j = 0; j < jobs_to_warm; j++)); do
 			dd if="$file" of=/dev/null bs=1M skip=$((j * slice / 1048576)) \
 				count=$((slice / 1048576)) status=none
 		done
