@@ -212,7 +212,10 @@ profile_system() {
 		echo "# perf record -a -g during fio $workload on $system (3 s, warm)"
 		# awk, not head: head would close the pipe early and, under
 		# pipefail, the SIGPIPE would end the whole benchmark
-		perf report -i "$data" --no-children --sort comm,dso,symbol --stdio 2>/dev/null |
+		# only fio and the daemons (the machine is shared): shares of
+		# their time, by process, library and function
+		perf report -i "$data" --no-children --comms fio,pmemsetfs,passthrough_ll \
+			--percentage relative --sort comm,dso,symbol --stdio 2>/dev/null |
 			awk '/^ +[0-9]+\.[0-9]+%/ && ++n <= 40 { sub(/ +- +- *$/, ""); print }' || true
 	} >"$report"
 	bench_log "profile of $system during $workload: $report"
