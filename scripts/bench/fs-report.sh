@@ -144,7 +144,7 @@ plot_results() {
 		done
 	} >"$lat"
 	gnuplot <<PLOT || bench_log "gnuplot failed; no plot"
-set terminal pngcairo size 1800,700 font ",10"
+set terminal pngcairo size 1800,700 font ",10" noenhanced
 set output "$png"
 set multiplot layout 1,2 title "pmemsetfs vs passthrough_ll vs tmpfs: $made"
 set style data histograms
