@@ -18,14 +18,15 @@
 #include <syslog.h>
 #include <unistd.h>
 
+#include "bdi.h"
 #include "ctl_client.h"
+#include "kernel_io.h"
 #include "log.h"
 #include "mountinfo.h"
 #include "mountpoint_check.h"
 #include "ops.h"
 #include "options.h"
 #include "read_only.h"
-#include "readahead.h"
 #include "set_build.h"
 #include "signals.h"
 
@@ -88,6 +89,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "pmemsetfs: -s: using cache=direct\n");
 		ns.direct_io = true;
 	}
+	/* fs_init turns it off again if the kernel cannot do it */
+	ns.writeback = !ns.direct_io && ns.settings.persist == PERSIST_ON_FSYNC;
 	se = fuse_session_new(&o.args, &pmemsetfs_ops, sizeof(pmemsetfs_ops),
 			      &ns);
 	if (se == NULL)
@@ -119,14 +122,21 @@ int main(int argc, char **argv)
 	}
 	build_undo_clear(&undo); /* mounted: the files are the set's now */
 	ns.cache_entries = !o.cmdline.singlethread; /* see tree_ops.c */
+	/* page cache: spare every buffered write a getxattr (kernel_io.c) */
+	if (!ns.direct_io && kernel_io_install(se) != 0)
+		fuse_log(FUSE_LOG_WARNING, "pmemsetfs: own device I/O "
+					   "unavailable: writes ask for "
+					   "security xattrs\n");
 	/* ctl refuses sources on this very mount (see ctl.c) */
 	if (ns.mountpoint != NULL && mountinfo_fd >= 0)
 		ns.has_mount_dev = mountinfo_find_in(
 			mountinfo_fd, ns.mountpoint, &ns.mount_dev);
 	if (mountinfo_fd >= 0)
 		close(mountinfo_fd);
-	if (ns.has_mount_dev && !ns.direct_io)
-		readahead_set(ns.mount_dev, 1024); /* see readahead.c */
+	if (ns.has_mount_dev && !ns.direct_io) /* see bdi.c */
+		bdi_set(ns.mount_dev, "read_ahead_kb", 1024);
+	if (ns.has_mount_dev && ns.writeback)
+		bdi_set(ns.mount_dev, "max_ratio", 20);
 	fuse_daemonize(o.cmdline.foreground);
 	source_locks_renew(&ns.source_locks); /* the holder's pid is ours */
 	log_start();

@@ -24,8 +24,11 @@ static void invalidate_all_parts(struct namespace *ns)
 
 /*
  * Drops the kernel's cached pages of every part file under [addr, addr+len)
- * (page-cache mode only). Never called with -s: a single thread blocked
- * here could not serve the read that holds the page lock it waits for.
+ * (page-cache modes only). The kernel first writes dirty pages back to us
+ * (launder: a WRITE request that another thread of the loop serves), so the
+ * bytes a part's writer has not yet flushed reach the mapping before a map file
+ * reads or overwrites them. Never called with -s (cache=direct then): a single
+ * thread blocked here could not serve the read or write the kernel waits for.
  */
 static void invalidate_parts(struct namespace *ns, const char *addr, size_t len)
 {
@@ -84,9 +87,26 @@ void map_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 		handle_put(ns, h);
 }
 
+/*
+ * Brings the parts' dirty bytes in [off, off+len) home: pages of the
+ * writeback cache, and with either page-cache mode pages a shared mapping
+ * of a part has stored to but not yet msynced.
+ */
+static void launder_parts(struct namespace *ns, const struct map_view *m,
+			  off_t off, size_t len)
+{
+	if (ns->direct_io || off < 0 || (size_t)off >= m->size)
+		return;
+	if (len > m->size - (size_t)off)
+		len = m->size - (size_t)off;
+	invalidate_parts(ns, m->addr + off, len);
+}
+
 void map_read(fuse_req_t req, struct handle *h, size_t size, off_t off)
 {
-	data_read(req, req_ns(req), h->map->addr, h->map->size, off, size);
+	struct namespace *ns = req_ns(req);
+	launder_parts(ns, h->map, off, size);
+	data_read(req, ns, h->map->addr, h->map->size, off, size);
 }
 
 void map_write(fuse_req_t req, struct handle *h, const char *buf, size_t size,
@@ -94,6 +114,8 @@ void map_write(fuse_req_t req, struct handle *h, const char *buf, size_t size,
 {
 	struct namespace *ns = req_ns(req);
 	struct map_view *m = h->map;
+	/* else a part's older dirty page, written back later, would win */
+	launder_parts(ns, m, off, size);
 	ssize_t n = data_write(ns, m->addr, m->size, off, buf, size, &m->dirty);
 	if (n < 0) {
 		fuse_reply_err(req, (int)-n);
@@ -108,6 +130,8 @@ void map_write(fuse_req_t req, struct handle *h, const char *buf, size_t size,
 void map_fsync(fuse_req_t req, struct handle *h)
 {
 	struct namespace *ns = req_ns(req);
+	/* what the parts' writers left in the kernel is under this map too */
+	launder_parts(ns, h->map, 0, h->map->size);
 	atomic_store(&h->map->dirty, false);
 	fuse_reply_err(req, -persist_range(ns, h->map->addr, h->map->size));
 }

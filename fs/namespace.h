@@ -50,9 +50,10 @@ struct part_node {
 	struct timespec atime, mtime, ctime; /* under the namespace lock */
 	atomic_llong written_ns; /* time of the last write, 0: none */
 	dev_t source_dev;	 /* the source as mapped: st_blocks is */
-	ino_t source_ino;  /* counted only while the path still leads there */
-	unsigned opens;	   /* open handles, under the namespace lock */
-	atomic_bool dirty; /* persist=fsync: written since the last persist */
+	ino_t source_ino;    /* counted only while the path still leads there */
+	unsigned opens;	     /* open handles, under the namespace lock */
+	atomic_bool dirty;   /* persist=fsync: written since the last persist */
+	atomic_bool overran; /* writeback: the kernel wrote past the end */
 	struct source_lock *lock; /* NULL for a temporary part */
 };
 
@@ -102,7 +103,8 @@ struct namespace
 	struct pmemset *set;
 	struct pmem2_vm_reservation *reservation; /* NULL: none */
 	struct set_settings settings;
-	bool direct_io; /* part files bypass the page cache */
+	bool direct_io; /* -o cache=direct: part files bypass the page cache */
+	bool writeback; /* cache=page, persist=fsync: FUSE writeback cache */
 	bool read_only; /* -o ro: sources opened and mapped read-only */
 	struct ownership ownership;
 

@@ -14,11 +14,30 @@
 
 static void fs_init(void *userdata, struct fuse_conn_info *conn)
 {
-	(void)userdata;
-	/* O_TRUNC arrives as an open flag, which we ignore, not a setattr */
-	if (conn->capable & FUSE_CAP_ATOMIC_O_TRUNC)
+	struct namespace *ns = userdata;
+	/*
+	 * persist=fsync on the page cache: the kernel buffers writes and sends
+	 * them at writeback, fsync, close and unmount (session-wide, so map
+	 * files, which stay direct, are unaffected). Otherwise every write
+	 * must reach us before write(2) returns.
+	 */
+	if (ns->writeback && (conn->capable & FUSE_CAP_WRITEBACK_CACHE))
+		conn->want |= FUSE_CAP_WRITEBACK_CACHE;
+	else
+		conn->want &= ~FUSE_CAP_WRITEBACK_CACHE;
+	ns->writeback = (conn->want & FUSE_CAP_WRITEBACK_CACHE) != 0;
+	/*
+	 * O_TRUNC arrives as an open flag, which we ignore, not a setattr.
+	 * Not with the writeback cache: the kernel would then set the size to
+	 * 0 itself and drop the file's cached pages, dirty ones included, and
+	 * keep that size (it trusts its own); as a setattr(size 0) without a
+	 * file handle, which tree_setattr answers with the part's size, it
+	 * keeps both.
+	 */
+	if ((conn->capable & FUSE_CAP_ATOMIC_O_TRUNC) && !ns->writeback)
 		conn->want |= FUSE_CAP_ATOMIC_O_TRUNC;
-	conn->want &= ~FUSE_CAP_WRITEBACK_CACHE; /* writes must reach us */
+	else
+		conn->want &= ~FUSE_CAP_ATOMIC_O_TRUNC;
 	conn->max_write = 1 << 20;
 	conn->max_readahead = 1 << 20;
 }

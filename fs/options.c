@@ -174,12 +174,12 @@ static int check_values(const struct raw_options *raw, struct options *o)
 				   "page, cacheline or byte");
 		s->has_granularity = true;
 	}
-	o->direct_io = true;
+	o->direct_io = false; /* cache=page: see README, "direct I/O or..." */
 	if (raw->cache != NULL) {
-		if (strcmp(raw->cache, "page") == 0)
-			o->direct_io = false;
-		else if (strcmp(raw->cache, "direct") != 0)
-			return bad("cache", raw->cache, "direct or page");
+		if (strcmp(raw->cache, "direct") == 0)
+			o->direct_io = true;
+		else if (strcmp(raw->cache, "page") != 0)
+			return bad("cache", raw->cache, "page or direct");
 	}
 	o->read_only = raw->read_only;
 	return check_ownership(raw, o);

@@ -13,7 +13,7 @@
 struct options {
 	char *setfile;
 	struct set_settings override;	  /* what -o asked, over the set file */
-	bool direct_io;			  /* -o cache=direct (default) */
+	bool direct_io;			  /* -o cache=direct (default: page) */
 	bool read_only;			  /* -o ro */
 	struct ownership ownership;	  /* -o uid=, gid=, umask= */
 	struct fuse_cmdline_opts cmdline; /* -f -d -s, mountpoint, ... */

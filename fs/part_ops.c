@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "data_path.h"
 #include "handlers.h"
@@ -47,6 +48,16 @@ void part_write(fuse_req_t req, struct handle *h, const char *buf, size_t size,
 	/* map files bypass the page cache, so they need no invalidation */
 	ssize_t n =
 		data_write(ns, p->addr, p->length, off, buf, size, &p->dirty);
+	if (ns->writeback && (n < 0 || (size_t)n < size)) {
+		/*
+		 * The writeback cache took a write past the end (the kernel
+		 * owns the size then, and cannot know ours): what fits is
+		 * written, the rest is refused, and the error reaches the
+		 * writer's fsync or close. See part_release for the size.
+		 */
+		atomic_store(&p->overran, true);
+		n = -ENOSPC;
+	}
 	if (n < 0)
 		fuse_reply_err(req, (int)-n);
 	else
@@ -74,9 +85,19 @@ void part_flush(fuse_req_t req, struct handle *h)
 void part_release(fuse_req_t req, struct handle *h)
 {
 	struct namespace *ns = req_ns(req);
+	struct part_node *p = h->part;
 	if (ns->settings.persist == PERSIST_ON_FSYNC && h->writable &&
-	    atomic_exchange(&h->part->dirty, false))
-		persist_range(ns, h->part->addr, h->part->length);
+	    atomic_exchange(&p->dirty, false))
+		persist_range(ns, p->addr, p->length);
+	/*
+	 * After a write past the end the kernel's inode keeps the size it
+	 * grew to (with the writeback cache it trusts its own). Dropping the
+	 * name lets that inode go once nothing holds it; the next lookup
+	 * brings the part's real size back.
+	 */
+	if (atomic_exchange(&p->overran, false))
+		fuse_lowlevel_notify_inval_entry(ns->session, INO_ROOT, p->name,
+						 strlen(p->name));
 	handle_put(ns, h);
 	fuse_reply_err(req, 0);
 }

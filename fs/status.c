@@ -67,7 +67,12 @@ static char *status_text_locked(struct namespace *ns, size_t *len)
 		fprintf(out, "reservation: %zu\n", s->reservation);
 	else
 		fprintf(out, "reservation: none\n");
-	fprintf(out, "cache: %s\n", ns->direct_io ? "direct_io" : "page_cache");
+	/* the -o cache= word, and what the kernel does with writes */
+	fprintf(out, "cache: %s\n", ns->direct_io ? "direct" : "page");
+	fprintf(out, "write_cache: %s\n",
+		ns->direct_io	? "none"
+		: ns->writeback ? "writeback"
+				: "write-through");
 	if (write_maps_locked(ns, out) != 0) {
 		fclose(out);
 		free(text);

@@ -203,6 +203,17 @@ void tree_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 	 FUSE_SET_ATTR_MTIME_NOW)
 
 /*
+ * With the writeback cache, open(O_TRUNC) comes as setattr(size 0) without
+ * a file handle (see fs_init); it changes nothing, as without the cache.
+ * (So does truncate(2) to 0 by name there; ftruncate(2) carries a handle.)
+ */
+static bool open_trunc(struct namespace *ns, const struct stat *attr,
+		       const struct fuse_file_info *fi)
+{
+	return ns->writeback && fi == NULL && attr->st_size == 0;
+}
+
+/*
  * Part and map files are fixed-size windows onto memory: truncating to
  * their own size (what O_TRUNC and `truncate -s SAME` ask) changes nothing
  * and is accepted; any other size is EINVAL. Times of a part (`touch`) are
@@ -240,7 +251,8 @@ void tree_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int to_set,
 		else if (!S_ISREG(st.st_mode) || ino == INO_STATUS ||
 			 ino == INO_STATUS_JSON)
 			ret = -EPERM;
-		else if (attr->st_size != st.st_size)
+		else if (attr->st_size != st.st_size &&
+			 !open_trunc(ns, attr, fi))
 			ret = -EINVAL;
 	}
 	if (ret)

@@ -1,11 +1,8 @@
 # shellcheck shell=bash
-# fs-lib.sh -- building, mounting and measuring for scripts/bench.sh (issue
-# 6's file-system benchmark). Sourced, never run. The systems compared:
-#   A_write  pmemsetfs -o persist=write over the part files
-#   A_fsync  pmemsetfs -o persist=fsync over the part files
-#   B        libfuse's passthrough_ll example -o cache=never over the same files
-#   C        the part files themselves on tmpfs (the ceiling)
-# Every measurement appends "rep,system,workload,bs,metric,value" to $raw_csv.
+# fs-lib.sh -- building, mounting and measuring for scripts/bench.sh (the
+# file-system benchmark of issues 6 and 10). Sourced, never run. The
+# systems are listed in bench.sh; every measurement appends
+# "rep,system,workload,temp,jobs,metric,value" to $raw_csv.
 
 bench_log() { echo "bench: $*" >&2; }
 bench_die() {
@@ -112,122 +109,79 @@ rss_of() {
 		sub(":", "", $1); printf "%s=%s ", $1, $2 }' "/proc/$1/status"
 }
 
-# makes the next read cold for the FUSE systems (their page cache) without
-# touching the tmpfs files (shmem pages are never dropped)
+# a cold start for every system that has a cache: the kernel's page cache
+# of the FUSE mounts (the tmpfs files themselves are shmem and stay; fio's
+# invalidate=1 then drops the file's own cached pages as well)
 drop_caches() {
 	[ "$can_drop_caches" = 1 ] || return 0
 	sync
 	echo 3 >/proc/sys/vm/drop_caches
 }
 
-record() { echo "$rep,$1,$2,$3,$4,$5" >>"$raw_csv"; }
+record() { echo "$rep,$1,$2,$3,$4,$5,$6" >>"$raw_csv"; }
 
-# the dd flag for O_DIRECT on a system, if BENCH_DIRECT=1 and it allows it
-direct_flag() {
-	local system=$1 kind=$2 # kind: iflag or oflag
-	[ "${BENCH_DIRECT:-0}" = 1 ] || return 0
-	local file="${fs_dir[$system]}/seq"
-	if [ "$kind" = iflag ]; then
-		dd if="$file" of=/dev/null bs=1M count=1 iflag=direct \
-			status=none 2>/dev/null && echo "iflag=direct"
-	else
-		dd if="$file" of="$file" bs=1M count=1 oflag=direct \
-			conv=notrunc status=none 2>/dev/null && echo "oflag=direct"
-	fi
+# the fio arguments of a workload: rw, block size, and what it is called
+workload_args() {
+	case $1 in
+	randread4k) echo "randread 4k" ;;
+	randwrite4k) echo "randwrite 4k" ;;
+	seqwrite4k) echo "write 4k" ;;
+	read1m) echo "read 1M" ;;
+	overwrite1m) echo "write 1M" ;;
+	*) bench_die "unknown workload $1" ;;
+	esac
 }
 
-# GB/s of a dd (its arguments follow), from the bytes and seconds that dd
-# itself reports: its clock starts after the files are open and stops after
-# the final fsync and close, so process start-up is left out for everyone;
-# fails unless exactly $1 bytes were moved
-time_dd_gbps() {
-	local expect=$1
-	shift
-	LC_ALL=C dd "$@" 2>"$work/dd.err" || {
-		cat "$work/dd.err" >&2
-		return 1
-	}
-	awk -v expect="$expect" '/ bytes .* copied, / {
-		bytes = $1; secs = $0
-		sub(/.* copied, /, "", secs); sub(/ s,.*/, "", secs)
-		if (bytes != expect || secs <= 0) exit 1
-		printf "%.4f", bytes / secs / 1e9; found = 1 }
-		END { exit !found }' "$work/dd.err"
-}
-
-# bytes a sweep point moves: small blocks move less, so that a 4k point of
-# a slow system stays short (the rate is what is reported)
-sweep_bytes() {
-	local bs=$1 cap=$(($1 * 32768))
-	echo $((cap < seq_bytes ? cap : seq_bytes))
-}
-
-# sequential read of the "seq" part with block size $2 (bytes), cold
-measure_seq_read() {
-	local system=$1 bs=$2 file="${fs_dir[$1]}/seq" gbps bytes
-	bytes=$(sweep_bytes "$bs")
-	drop_caches
-	gbps=$(time_dd_gbps "$bytes" if="$file" of=/dev/null bs="$bs" \
-		count=$((bytes / bs)) ${direct_iflag[$system]}) ||
-		bench_die "$system: dd read bs=$bs failed"
-	record "$system" seq_read "$bs" GBps "$gbps"
-}
-
-# sequential overwrite of the "seq" part in place, fsync included, so that
-# persist=fsync pays for its durability like persist=write does
-measure_seq_write() {
-	local system=$1 bs=$2 file="${fs_dir[$1]}/seq" gbps bytes
-	bytes=$(sweep_bytes "$bs")
-	gbps=$(time_dd_gbps "$bytes" if=/dev/zero of="$file" bs="$bs" \
-		count=$((bytes / bs)) conv=notrunc,fsync \
-		${direct_oflag[$system]}) ||
-		bench_die "$system: dd overwrite bs=$bs failed"
-	record "$system" seq_write "$bs" GBps "$gbps"
-}
-
-# re-reading the "hot" part after one untimed read made it hot
-measure_hot_read() {
-	local system=$1 file="${fs_dir[$1]}/hot" gbps
-	dd if="$file" of=/dev/null bs=1M status=none ||
-		bench_die "$system: warming $file failed"
-	gbps=$(time_dd_gbps "$hot_bytes" if="$file" of=/dev/null bs=1M \
-		count=$((hot_bytes / 1048576))) ||
-		bench_die "$system: hot re-read failed"
-	record "$system" hot_read 1048576 GBps "$gbps"
-}
-
-# fio 4 KiB random $2 (randread|randwrite) on the "rand" part: psync, one
-# job, time based; records IOPS and the median completion latency (us)
+# measure_fio SYSTEM WORKLOAD warm|cold JOBS: fio psync on the "data" file
+# of the system, JOBS jobs each on its own slice. Warm: the slice is read
+# once first, fio keeps the cache (invalidate=0) and runs time based.
+# Cold: caches dropped, fio invalidates, one pass (4 KiB: 64 MiB of
+# distinct blocks per job at most) so that every access is a first one.
+# Writes end with an fsync, inside fio's runtime, so that persist=fsync
+# and the writeback caches pay for durability like everyone else.
+# Records IOPS (4 KiB) or GB/s (1 MiB), and clat p50/p99 in us.
 measure_fio() {
-	local system=$1 rw=$2 json="$work/fio.json" side extra=()
-	[ "$rw" = randwrite ] && extra=(--end_fsync=1)
-	fio --name="$rw" --filename="${fs_dir[$system]}/rand" --rw="$rw" \
-		--bs=4k --ioengine=psync --numjobs=1 --time_based \
-		--runtime="$fio_seconds" --size="$rand_bytes" \
-		--fallocate=none --allow_file_create=0 "${extra[@]}" \
-		--output-format=json --output="$json" >/dev/null 2>"$work/fio.err" ||
-		{
-			cat "$work/fio.err" >&2
-			bench_die "$system: fio $rw failed"
-		}
+	local system=$1 workload=$2 temp=$3 jobs=$4 rw bs side jobs_to_warm
+	local file="${fs_dir[$system]}/data" json="$work/fio.json"
+	read -r rw bs <<<"$(workload_args "$workload")"
+	local slice=$((data_bytes / jobs)) args=()
+	args=(--name="$workload" --filename="$file" --rw="$rw" --bs="$bs"
+		--ioengine=psync --numjobs="$jobs" --size="$slice"
+		--offset_increment="$slice" --fallocate=none
+		--allow_file_create=0 --group_reporting
+		--output-format=json --output="$json")
+	case $rw in *write) args+=(--end_fsync=1) ;; esac
+	if [ "$temp" = warm ]; then
+		local j
+		# (no cache to fill: direct I/O systems and tmpfs itself)
+		case $system in A_direct_* | B_never | C) jobs_to_warm=0 ;; *) jobs_to_warm=$jobs ;; esac
+		for ((j = 0; j < jobs_to_warm; j++)); do
+			dd if="$file" of=/dev/null bs=1M skip=$((j * slice / 1048576)) \
+				count=$((slice / 1048576)) status=none
+		done
+		args+=(--invalidate=0 --time_based --runtime="$fio_seconds")
+	else
+		drop_caches
+		args+=(--invalidate=1)
+		[ "$bs" = 4k ] && ((slice > 64 * 1048576)) && args+=(--io_size=64M)
+	fi
+	fio "${args[@]}" >/dev/null 2>"$work/fio.err" || {
+		cat "$work/fio.err" >&2
+		bench_die "$system: fio $workload $temp $jobs jobs failed"
+	}
 	side=read
-	[ "$rw" = randwrite ] && side=write
-	record "$system" "$rw" 4096 IOPS \
-		"$(jq ".jobs[0].$side.iops" "$json")"
-	record "$system" "$rw" 4096 p50_us \
-		"$(jq ".jobs[0].$side.clat_ns.percentile[\"50.000000\"] / 1000" "$json")"
-}
-
-# one line of rss.csv per FUSE daemon: "when,system,VmRSS,RssAnon,RssFile,RssShmem"
-record_rss() {
-	local when=$1 system
-	for system in $systems; do
-		[ -n "${fs_pid[$system]:-}" ] || continue
-		awk -v when="$when" -v s="$system" '
-			/^(VmRSS|RssAnon|RssFile|RssShmem):/ { v[$1] = $2 }
-			END { printf "%s,%s,%s,%s,%s,%s\n", when, s, v["VmRSS:"],
-				v["RssAnon:"], v["RssFile:"], v["RssShmem:"] }' \
-			"/proc/${fs_pid[$system]}/status" >>"$rss_csv"
+	case $rw in *write) side=write ;; esac
+	if [ "$bs" = 4k ]; then
+		record "$system" "$workload" "$temp" "$jobs" IOPS \
+			"$(jq ".jobs[0].$side.iops" "$json")"
+	else
+		record "$system" "$workload" "$temp" "$jobs" GBps \
+			"$(jq ".jobs[0].$side.bw_bytes / 1e9" "$json")"
+	fi
+	local p
+	for p in 50 99; do
+		record "$system" "$workload" "$temp" "$jobs" "p${p}_us" \
+			"$(jq ".jobs[0].$side.clat_ns.percentile[\"$p.000000\"] / 1000" "$json")"
 	done
 }
 
@@ -237,45 +191,32 @@ bytes_moved() {
 		END { printf "%.1f GiB", sum / 1073741824 }' "${fs_mnt[$1]}/.pmemset/status" 2>/dev/null
 }
 
-# BENCH_PERF=1: a call-graph profile of daemon $1 while one workload runs
-# ($2: seq_read, seq_write or hot_read with 1 MiB blocks, or randread: fio
-# 4 KiB random reads, 3 x 1 s); the report goes to
-# $out/perf-SYSTEM-WORKLOAD.txt
-profile_daemon() {
-	local system=$1 workload=$2 pid=${fs_pid[$1]} data perf_pid
-	local file="${fs_dir[$1]}/seq" report="$out/perf-$1-$2.txt"
-	data="$work/perf-$system-$workload.data"
-	[ "$workload" = hot_read ] && file="${fs_dir[$system]}/hot" &&
-		dd if="$file" of=/dev/null bs=1M status=none
-	[ "$workload" = seq_read ] && drop_caches
-	perf record -q -g -p "$pid" -o "$data" 2>/dev/null &
+# BENCH_PERF=1: a call-graph profile of the whole machine (-a: the
+# daemon's threads and the kernel's FUSE paths) while fio runs workload $2
+# warm on system $1 for 3 s; the report goes to $out/perf-SYSTEM-WORKLOAD.txt
+profile_system() {
+	local system=$1 workload=$2 data="$work/perf.data" perf_pid rw bs
+	local report="$out/perf-$1-$2.txt"
+	read -r rw bs <<<"$(workload_args "$workload")"
+	dd if="${fs_dir[$system]}/data" of=/dev/null bs=1M status=none
+	perf record -q -a -g -o "$data" 2>/dev/null &
 	perf_pid=$!
 	sleep 0.5 # let perf attach before the workload starts
-	local i
-	for ((i = 0; i < 3; i++)); do
-		case $workload in
-		randread)
-			fio --name=profile --filename="${fs_dir[$system]}/rand" \
-				--rw=randread --bs=4k --ioengine=psync --time_based \
-				--runtime=1 --size="$rand_bytes" --fallocate=none \
-				--allow_file_create=0 >/dev/null 2>&1
-			;;
-		seq_write)
-			dd if=/dev/zero of="$file" bs=1M count=$((seq_bytes / 1048576)) \
-				conv=notrunc,fsync status=none
-			;;
-		*) dd if="$file" of=/dev/null bs=1M status=none ;;
-		esac
-	done
+	fio --name=profile --filename="${fs_dir[$system]}/data" \
+		--rw="$rw" --bs="$bs" --ioengine=psync --time_based --runtime=3 \
+		--size="$data_bytes" --invalidate=0 --fallocate=none \
+		--allow_file_create=0 >/dev/null 2>&1
 	kill -INT "$perf_pid"
 	wait "$perf_pid" 2>/dev/null || true
 	{
-		echo "# perf record -g -p <$system daemon> during 3x $workload" \
-			"(dd bs=1M, or fio 4k psync for randread)"
+		echo "# perf record -a -g during fio $workload on $system (3 s, warm)"
 		# awk, not head: head would close the pipe early and, under
 		# pipefail, the SIGPIPE would end the whole benchmark
-		perf report -i "$data" --no-children --sort dso,symbol --stdio 2>/dev/null |
-			awk '/^ +[0-9]+\.[0-9]+%/ && ++n <= 30 { sub(/ +- +- *$/, ""); print }' || true
+		# only fio and the daemons (the machine is shared): shares of
+		# their time, by process, library and function
+		perf report -i "$data" --no-children --comms fio,pmemsetfs,passthrough_ll \
+			--percentage relative --sort comm,dso,symbol --stdio 2>/dev/null |
+			awk '/^ +[0-9]+\.[0-9]+%/ && ++n <= 40 { sub(/ +- +- *$/, ""); print }' || true
 	} >"$report"
 	bench_log "profile of $system during $workload: $report"
 }

@@ -1,14 +1,14 @@
 # shellcheck shell=bash
 # fs-report.sh -- turns scripts/bench.sh's raw measurements into medians,
-# the printed table with ratios, and the throughput-vs-block-size plot.
+# the printed tables with ratios, the targets of issue 10 and the plot.
 # Sourced, never run. Only POSIX awk, sort and gnuplot are used.
 
-# raw.csv (rep,system,workload,bs,metric,value) -> summary.csv with
-# system,workload,bs,metric,median,min,max,samples
+# raw.csv (rep,system,workload,temp,jobs,metric,value) -> summary.csv with
+# system,workload,temp,jobs,metric,median,min,max,samples
 summarize() {
 	local raw=$1 summary=$2
-	echo "system,workload,bs,metric,median,min,max,samples" >"$summary"
-	tail -n +2 "$raw" | sort -t, -k2,2 -k3,3 -k4,4n -k5,5 -k6,6g |
+	echo "system,workload,temp,jobs,metric,median,min,max,samples" >"$summary"
+	tail -n +2 "$raw" | sort -t, -k2,2 -k3,3 -k4,4 -k5,5n -k6,6 -k7,7g |
 		awk -F, '
 		function flush() {
 			if (n == 0) return
@@ -16,151 +16,150 @@ summarize() {
 			printf "%s,%.6g,%.6g,%.6g,%d\n", key, med, v[1], v[n], n
 		}
 		{
-			k = $2 "," $3 "," $4 "," $5
+			k = $2 "," $3 "," $4 "," $5 "," $6
 			if (k != key) { flush(); key = k; n = 0 }
-			v[++n] = $6
+			v[++n] = $7
 		}
 		END { flush() }' >>"$summary"
 }
 
-# prints one figure of summary.csv: "median min max" or nothing
+# median of one figure, or nothing: figure SUMMARY SYSTEM WORKLOAD TEMP JOBS METRIC
 figure() {
-	awk -F, -v s="$2" -v w="$3" -v b="$4" -v m="$5" \
-		'$1 == s && $2 == w && $3 == b && $4 == m { print $5, $6, $7 }' "$1"
+	awk -F, -v s="$2" -v w="$3" -v t="$4" -v j="$5" -v m="$6" \
+		'$1 == s && $2 == w && $3 == t && $4 == j && $5 == m { print $6 }' "$1"
 }
 
-# the table: one row per workload, median [min-max] per system, then ratios
-print_table() {
-	local summary=$1 row label workload bs metric system cells ratio_cells
-	local -A median
-	local rows=(
-		"seq read 1M GB/s|seq_read|1048576|GBps"
-		"seq overwrite 1M GB/s|seq_write|1048576|GBps"
-		"seq read 4k GB/s|seq_read|4096|GBps"
-		"seq overwrite 4k GB/s|seq_write|4096|GBps"
-		"randread 4k IOPS|randread|4096|IOPS"
-		"randread 4k p50 us|randread|4096|p50_us"
-		"randwrite 4k IOPS|randwrite|4096|IOPS"
-		"randwrite 4k p50 us|randwrite|4096|p50_us"
-		"hot re-read 1M GB/s|hot_read|1048576|GBps"
-	)
-	printf "%-22s" "median [min-max]"
-	for system in $systems; do printf " %-23s" "$system"; done
-	for system in $systems; do
-		case $system in A_*) printf " %8s %8s" "$system/B" "$system/C" ;; esac
-	done
-	printf "\n"
-	for row in "${rows[@]}"; do
-		IFS='|' read -r label workload bs metric <<<"$row"
-		cells="" ratio_cells=""
-		for system in $systems; do
-			read -r med lo hi <<<"$(figure "$summary" "$system" "$workload" "$bs" "$metric")"
-			median[$system]=${med:-}
-			if [ -n "${med:-}" ]; then
-				cells+=$(printf " %-23s" "$(fmt "$med") [$(fmt "$lo")-$(fmt "$hi")]")
-			else
-				cells+=$(printf " %-23s" "-")
-			fi
-		done
-		for system in $systems; do
-			case $system in A_*) ;; *) continue ;; esac
-			ratio_cells+=$(printf " %8s %8s" \
-				"$(ratio "${median[$system]}" "${median[B]:-}")" \
-				"$(ratio "${median[$system]}" "${median[C]:-}")")
-		done
-		printf "%-22s%s%s\n" "$label" "$cells" "$ratio_cells"
-	done
-}
+# the metric a workload's throughput is given in
+rate_metric() { case $1 in *4k) echo IOPS ;; *) echo GBps ;; esac; }
 
-# three significant figures; large counts as k and M so that cells stay short
-fmt() {
-	awk -v x="$1" 'BEGIN {
-		if (x >= 1e6) printf "%.3gM", x / 1e6
-		else if (x >= 1e4) printf "%.3gk", x / 1e3
-		else if (x >= 100) printf "%.0f", x
-		else printf "%.3g", x }'
-}
-
-ratio() {
-	if [ -z "$1" ] || [ -z "$2" ]; then
-		echo "-"
-		return
-	fi
-	awk -v a="$1" -v b="$2" 'BEGIN { if (b == 0) print "-"; else printf "%.2f", a / b }'
-}
-
-# the issue's targets, each judged on medians of this run
-print_targets() {
-	local summary=$1 system
-	echo "targets (issue 6), medians of this run:"
-	for system in $systems; do
-		case $system in A_*) ;; *) continue ;; esac
-		target_line "$summary" "$system" B seq_read 1048576 GBps 1.5 "sequential 1M read A/B"
-		target_line "$summary" "$system" B seq_write 1048576 GBps 1.5 "sequential 1M overwrite A/B"
-		target_line "$summary" "$system" B randread 4096 IOPS 1.2 "4k random read IOPS A/B"
-		target_line "$summary" "$system" B randwrite 4096 IOPS 1.2 "4k random write IOPS A/B"
-		target_line "$summary" "$system" C hot_read 1048576 GBps 0.7 "hot re-read A/C"
-	done
-}
-
-target_line() {
-	local summary=$1 a=$2 ref=$3 workload=$4 bs=$5 metric=$6 goal=$7 label=$8
-	local ma mr r verdict
-	read -r ma _ <<<"$(figure "$summary" "$a" "$workload" "$bs" "$metric")"
-	read -r mr _ <<<"$(figure "$summary" "$ref" "$workload" "$bs" "$metric")"
-	[ -n "${ma:-}" ] && [ -n "${mr:-}" ] || return 0
-	r=$(ratio "$ma" "$mr")
-	verdict=$(awk -v r="$r" -v g="$goal" 'BEGIN { print (r >= g) ? "meets" : "MISSES" }')
-	printf "  %-8s %-30s %6s (target >= %s) %s\n" "$a" "$label" "$r" "$goal" "$verdict"
-}
-
-# plot.dat blocks (one per system and workload) for gnuplot, then the PNG
-plot_sweep() {
-	local summary=$1 out=$2 system workload data="$2/plot.dat" script
-	: >"$data"
-	for workload in seq_read seq_write; do
-		for system in $systems; do
-			echo "# $workload $system" >>"$data"
-			awk -F, -v s="$system" -v w="$workload" \
-				'$1 == s && $2 == w && $4 == "GBps" { print $3 / 1024, $5, $6, $7 }' \
-				"$summary" | sort -n >>"$data"
-			printf "\n\n" >>"$data"
-		done
-	done
-	script="$out/plot.gp"
-	{
-		echo "set terminal pngcairo size 1200,560 font 'sans,10'"
-		echo "set output '$out/throughput-vs-block-size.png'"
-		echo "set multiplot layout 1,2 title 'pmemsetfs benchmark: sequential throughput vs block size ($machine_line)'"
-		echo "set logscale x 2; set xrange [3:1400]; set grid"
-		echo "set xtics ('4K' 4, '8K' 8, '16K' 16, '32K' 32, '64K' 64, '128K' 128, '256K' 256, '512K' 512, '1M' 1024)"
-		echo "set xlabel 'block size (dd bs)'; set ylabel 'GB/s (median, bars: min-max)'"
-		echo "set key below; set bmargin 7; set yrange [0:*]"
-		local index=0 panel title plots
-		for workload in seq_read seq_write; do
-			case $workload in
-			seq_read) title="sequential read (cold)" ;;
-			seq_write) title="sequential overwrite (with fsync)" ;;
-			esac
-			plots=""
-			for system in $systems; do
-				plots+="'$data' index $index using 1:2:3:4 with yerrorlines lw 2 title '$(system_title "$system")', "
-				index=$((index + 1))
-			done
-			echo "set title '$title'"
-			echo "plot ${plots%, }"
-		done
-		echo "unset multiplot"
-	} >"$script"
-	gnuplot "$script" || bench_log "gnuplot failed; data is in $data"
-}
-
-system_title() {
+# the passthrough_ll mode that matches a pmemsetfs mode
+peer_of() {
 	case $1 in
-	A_write) echo "A: pmemsetfs persist=write" ;;
-	A_fsync) echo "A: pmemsetfs persist=fsync" ;;
-	B) echo "B: passthrough\\_ll cache=never" ;;
-	C) echo "C: tmpfs directly" ;;
-	*) echo "$1" ;;
+	A_direct_*) echo B_never ;;
+	A_page_write*) echo B_always ;;
+	A_page_fsync*) echo B_writeback ;;
 	esac
+}
+
+fmt() { awk -v x="$1" 'BEGIN { if (x >= 1000) printf "%.0fk", x / 1000; else if (x >= 10) printf "%.0f", x; else printf "%.3g", x }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b == 0) print "-"; else printf "%.2f", a / b }'; }
+
+# per temperature and job count: throughput (x tmpfs, x peer) and 4 KiB
+# latencies, one row per system
+print_tables() {
+	local summary=$1 temp jobs system workload v c p line
+	for temp in warm cold; do
+		for jobs in 1 2 4; do
+			grep -q ",$temp,$jobs,IOPS," "$summary" || continue
+			echo "== $temp, $jobs job(s): IOPS (4k) or GB/s (1m), median (x tmpfs, x passthrough peer) =="
+			printf "%-18s" system
+			for workload in $workloads; do printf " %-21s" "$workload"; done
+			printf "\n"
+			for system in $systems; do
+				line=$(printf "%-18s" "$system") c=""
+				for workload in $workloads; do
+					v=$(figure "$summary" "$system" "$workload" "$temp" "$jobs" "$(rate_metric "$workload")")
+					[ -n "$v" ] && c=1
+					p=$(peer_of "$system")
+					line+=$(printf " %-21s" "$( [ -n "$v" ] && echo "$(fmt "$v") ($(ratio "$v" "$(figure "$summary" C "$workload" "$temp" "$jobs" "$(rate_metric "$workload")")"),$( [ -n "$p" ] && ratio "$v" "$(figure "$summary" "$p" "$workload" "$temp" "$jobs" "$(rate_metric "$workload")")" || echo -))" || echo -)")
+				done
+				[ -n "$c" ] && echo "$line"
+			done
+			echo "-- clat p50/p99 in us, 4 KiB workloads"
+			for system in $systems; do
+				line=$(printf "%-18s" "$system") c=""
+				for workload in randread4k randwrite4k seqwrite4k; do
+					v=$(figure "$summary" "$system" "$workload" "$temp" "$jobs" p50_us)
+					[ -n "$v" ] && c=1
+					line+=$(printf " %-12s %-16s" "$workload" "$(fmt "${v:-0}")/$(fmt "$(figure "$summary" "$system" "$workload" "$temp" "$jobs" p99_us)")")
+				done
+				[ -n "$c" ] && echo "$line"
+			done
+			echo
+		done
+	done
+}
+
+# target LABEL SYSTEM WORKLOAD REF BOUND: one line of the targets (warm, 1 job)
+target() {
+	local label=$1 system=$2 workload=$3 ref=$4 bound=$5 metric a b r verdict
+	metric=$(rate_metric "$workload")
+	a=$(figure "$summary_file" "$system" "$workload" warm 1 "$metric")
+	b=$(figure "$summary_file" "$ref" "$workload" warm 1 "$metric")
+	r=$(ratio "$a" "$b")
+	if [ "$r" = - ]; then
+		verdict="not measured"
+	elif [ "$verdict_ok" != 1 ]; then
+		verdict="(no verdict: run smaller than the default)"
+	else
+		verdict=$(awk -v r="$r" -v b="$bound" 'BEGIN { print (r >= b) ? "met" : "MISSED" }')
+	fi
+	printf "  %-52s %s/%s = %s (>= %s) %s\n" "$label" "$system" "$ref" "$r" "$bound" "$verdict"
+}
+
+# issue 10's targets, warm, 1 job, medians of this run
+print_targets() {
+	summary_file=$1 verdict_ok=$2
+	echo "targets (issue 10; warm, 1 job, medians of this run):"
+	target "4 KiB random read, warm (write-through mount)" A_page_write randread4k C 0.8
+	target "4 KiB random read, warm (writeback mount)" A_page_fsync randread4k C 0.8
+	target "4 KiB random write, persist=fsync" A_page_fsync randwrite4k C 0.3
+	target "4 KiB sequential write, persist=fsync" A_page_fsync seqwrite4k C 0.5
+	target "4 KiB random write, persist=write" A_page_write randwrite4k B_never 1.3
+	local s
+	for s in A_page_write B_never; do
+		echo "      $s randwrite4k clat p50/p99 us: $(figure "$summary_file" $s randwrite4k warm 1 p50_us)/$(figure "$summary_file" $s randwrite4k warm 1 p99_us)"
+	done
+	target "1 MiB read, warm, persist=write" A_page_write read1m C 0.8
+	target "1 MiB read, warm, persist=fsync" A_page_fsync read1m C 0.8
+	target "1 MiB overwrite, warm, persist=write" A_page_write overwrite1m C 0.8
+	target "1 MiB overwrite, warm, persist=fsync" A_page_fsync overwrite1m C 0.8
+}
+
+# one PNG: warm 1-job throughput relative to tmpfs (left) beside the 4 KiB
+# p99 completion latency (right); $3 says how the run was made
+plot_results() {
+	local summary=$1 png=$2 made=$3 dat="$work/plot.dat" lat="$work/lat.dat" system workload
+	{
+		printf "system"
+		for workload in $workloads; do printf " %s" "$workload"; done
+		printf "\n"
+		for system in $systems; do
+			printf "%s" "$system"
+			for workload in $workloads; do
+				printf " %s" "$(ratio "$(figure "$summary" "$system" "$workload" warm 1 "$(rate_metric "$workload")")" \
+					"$(figure "$summary" C "$workload" warm 1 "$(rate_metric "$workload")")" | sed 's/^-$/0/')"
+			done
+			printf "\n"
+		done
+	} >"$dat"
+	{
+		echo "system randread4k randwrite4k seqwrite4k"
+		for system in $systems; do
+			printf "%s" "$system"
+			for workload in randread4k randwrite4k seqwrite4k; do
+				printf " %s" "$(figure "$summary" "$system" "$workload" warm 1 p99_us)"
+			done
+			printf "\n"
+		done
+	} >"$lat"
+	gnuplot <<PLOT || bench_log "gnuplot failed; no plot"
+set terminal pngcairo size 1800,700 font ",10" noenhanced
+set output "$png"
+set multiplot layout 1,2 title "pmemsetfs vs passthrough_ll vs tmpfs: $made"
+set style data histograms
+set style histogram clustered gap 1
+set style fill solid 0.8 border -1
+set key outside bottom horizontal
+set xtics rotate by -35 noenhanced
+set grid ytics
+set title "warm, 1 job: throughput relative to tmpfs (IOPS or GB/s)"
+set ylabel "x tmpfs"
+plot for [i=2:6] "$dat" using i:xtic(1) title columnheader(i) noenhanced
+set title "warm, 1 job: 4 KiB completion latency p99"
+set ylabel "us (log)"
+set logscale y
+plot for [i=2:4] "$lat" using i:xtic(1) title columnheader(i) noenhanced
+unset multiplot
+PLOT
 }

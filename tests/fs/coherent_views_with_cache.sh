@@ -3,7 +3,7 @@
 # the kernel page cache in use (-o cache=page): read both (so the cache holds
 # them), write through one, read the other -- both ways, and through an mmap
 # of the part, several times, in a coalesced map where the part sits at an
-# offset inside the map. The same without the page cache (cache=direct).
+# offset inside the map. In every cache mode.
 . "$(dirname "$0")/lib.sh"
 
 make_source x.img $((1 * MiB))
@@ -24,11 +24,13 @@ both_match()
 	assert_cmp_region "$map" 0 "$MiB" "$MODEL/x.img" 0
 }
 
-for cache in page direct; do
-	note "cache=$cache"
-	mount_set "$T/set" -o cache=$cache
-	shown=$([ $cache = page ] && echo page_cache || echo direct_io)
-	grep -qx "cache: $shown" "$MNT/.pmemset/status" ||
+# every cache mode: page with write-through (persist=write) and with the
+# writeback cache (persist=fsync), and direct
+for mode in page:write page:fsync direct:write; do
+	cache=${mode%:*} persist=${mode#*:}
+	note "cache=$cache persist=$persist"
+	mount_set "$T/set" -o cache="$cache",persist="$persist"
+	grep -qx "cache: $cache" "$MNT/.pmemset/status" ||
 		fail "status does not say cache $cache: $(cat "$MNT/.pmemset/status")"
 	for round in 1 2 3; do
 		note "round $round: map file -> part file"

@@ -5,12 +5,16 @@
  * second, fresh mapping. The shell test then checks the part file, and after
  * unmount the source file, byte by byte.
  *
- * usage: mmap_writer PARTFILE OFFSET DATAFILE [hold]
+ * usage: mmap_writer PARTFILE OFFSET DATAFILE [hold|dirty-pwrite|dirty-mmap]
  * With "hold" it then closes the file but keeps the read-back mapping,
  * prints "holding" and waits for end of input on stdin, so the test can
  * try to unmap the part meanwhile; then it checks the bytes once more.
  * With "pause" it stops between the stores and msync: prints "stored" and
  * waits for end of input, so the test can break the source meanwhile.
+ * "dirty-pwrite" and "dirty-mmap" instead store the bytes with pwrite(2)
+ * or through the mapping and neither msync nor close: they print "dirty"
+ * and wait for end of input with the bytes possibly still dirty in the
+ * kernel's page cache (writeback cache), then close and exit 0.
  * Exit status 0 on success; 1 with a message naming the failing step.
  */
 #define _GNU_SOURCE
@@ -34,13 +38,42 @@ static int fail(const char *step, const char *what)
 	return 1;
 }
 
+/* stores without any sync, reports, waits for EOF on stdin, closes */
+static int leave_dirty(int fd, const char *part, bool via_mmap,
+		       long long offset, const char *data, size_t len,
+		       size_t size)
+{
+	char *map = NULL;
+	if (via_mmap) {
+		map = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
+			   0);
+		if (map == MAP_FAILED)
+			return fail("mmap", part);
+		memcpy(map + offset, data, len);
+	} else if (pwrite(fd, data, len, offset) != (ssize_t)len) {
+		return fail("pwrite", part);
+	}
+	printf("dirty\n");
+	fflush(stdout);
+	while (getchar() != EOF)
+		;
+	if (map != NULL && munmap(map, size) < 0)
+		return fail("munmap", part);
+	if (close(fd) < 0)
+		return fail("close", part);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
-	bool hold = argc == 5 && !strcmp(argv[4], "hold");
-	bool pause = argc == 5 && !strcmp(argv[4], "pause");
-	if (argc != 4 && !hold && !pause) {
+	const char *mode = argc == 5 ? argv[4] : "";
+	bool hold = !strcmp(mode, "hold");
+	bool pause = !strcmp(mode, "pause");
+	bool dirty_pwrite = !strcmp(mode, "dirty-pwrite");
+	bool dirty_mmap = !strcmp(mode, "dirty-mmap");
+	if (argc != 4 && !hold && !pause && !dirty_pwrite && !dirty_mmap) {
 		fprintf(stderr, "usage: mmap_writer PARTFILE OFFSET DATAFILE "
-				"[hold|pause]\n");
+				"[hold|pause|dirty-pwrite|dirty-mmap]\n");
 		return 2;
 	}
 	const char *part = argv[1];
@@ -65,6 +98,13 @@ int main(int argc, char **argv)
 			"mmap_writer: %lld+%lld is past the end (%lld)\n",
 			offset, (long long)dst.st_size, (long long)st.st_size);
 		return 1;
+	}
+
+	if (dirty_pwrite || dirty_mmap) {
+		int ret = leave_dirty(fd, part, dirty_mmap, offset, data,
+				      (size_t)dst.st_size, (size_t)st.st_size);
+		free(data);
+		return ret;
 	}
 
 	char *map = mmap(NULL, st.st_size, PROT_READ | PROT_WRITE, MAP_SHARED,

@@ -15,7 +15,9 @@ part a $SRC/one.img offset=1M length=1M
 part b $SRC/two.img
 part t temporary=$T/tmpdir length=512K
 SET
-mount_set "$T/set"
+# counters move by exactly what was asked only without the page cache
+# (read-ahead reads more): cache=direct here, the other modes below
+mount_set "$T/set" -o cache=direct
 status=$MNT/.pmemset/status
 
 # has_line LINE: status holds exactly this line.
@@ -41,6 +43,8 @@ has_line "coalescing: full"
 has_line "persist: write"
 has_line "reservation: $((8 * MiB))"
 has_line "last_error: none"
+has_line "cache: direct"
+has_line "write_cache: none"
 
 note "the map and the parts"
 addr_a=$(xattr a address)
@@ -79,4 +83,12 @@ note "persist=fsync and overrides from -o"
 mount_set "$T/set" -o persist=fsync,coalescing=none
 has_line "persist: fsync"
 has_line "coalescing: none"
+has_line "cache: page"
+has_line "write_cache: writeback"
+unmount_set
+
+note "the default mount: page cache, writes go through"
+mount_set "$T/set"
+has_line "cache: page"
+has_line "write_cache: write-through"
 unmount_set

@@ -9,6 +9,7 @@
  * depends only on the seed, so a failure repeats with the same seed.
  *
  * Usage: pmemfsx [-s SEED] [-n OPS] [-m MAX_LENGTH] [-o SHADOW_OUT] [-M] [-P]
+ *                [-W]
  *                MAPFILE PART...
  *   PARTs are the part files in the order the map file spans them.
  *   -o writes the final shadow to a file (to compare the sources later),
@@ -16,6 +17,9 @@
  *   (they need the page cache: -o cache=page).
  *   -P runs on plain files: no end-of-file cases, no O_TRUNC (for testing
  *   pmemfsx itself).
+ *   -W the part files are on the writeback cache (cache=page with
+ *      persist=fsync): no writes at or past the end, whose count the kernel
+ *      gives before the daemon sees them (reads past the end stay).
  * Exit: 0 all verified, 1 mismatch or failed operation, 2 bad usage.
  */
 #define _GNU_SOURCE
@@ -55,6 +59,7 @@ struct fsx {
 	size_t max_length;
 	bool use_mmap;
 	bool plain_files; /* -P: no part-file semantics (edges, O_TRUNC) */
+	bool writeback;	  /* -W: writes past the end fail only at writeback */
 	long page_size;
 	struct fsx_oplog log;
 	struct fsx_counters {
@@ -221,6 +226,8 @@ static void do_write(struct fsx *f, struct view *v)
 static void do_edge(struct fsx *f, struct view *v)
 {
 	uint64_t kind = rng_below(f, 3);
+	if (f->writeback)
+		kind = 2; /* the write's count says nothing yet (README) */
 	size_t len = random_length(f, v->size);
 	if (kind == 0) { /* write starting at the end */
 		fill_random(f, len);
@@ -393,7 +400,7 @@ static void check_view(struct fsx *f, struct view *v, const char *when)
 static void usage(void)
 {
 	fprintf(stderr, "usage: pmemfsx [-s SEED] [-n OPS] [-m MAX_LENGTH] "
-			"[-o SHADOW_OUT] [-M] [-P] MAPFILE PART...\n");
+			"[-o SHADOW_OUT] [-M] [-P] [-W] MAPFILE PART...\n");
 	exit(2);
 }
 
@@ -415,7 +422,7 @@ int main(int argc, char **argv)
 	int c;
 	f.seed = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
 	f.max_length = 300 * 1024;
-	while ((c = getopt(argc, argv, "s:n:m:o:MP")) != -1) {
+	while ((c = getopt(argc, argv, "s:n:m:o:MPW")) != -1) {
 		switch (c) {
 		case 's':
 			f.seed = strtoull(optarg, NULL, 0);
@@ -434,6 +441,9 @@ int main(int argc, char **argv)
 			break;
 		case 'P':
 			f.plain_files = true;
+			break;
+		case 'W':
+			f.writeback = true;
 			break;
 		default:
 			usage();

@@ -11,8 +11,8 @@
 # plus a small allowance for threads and allocator arenas; and every source
 # file holds exactly the expected bytes, with the set empty and after
 # unmount. STRESS_SEED repeats a run's random choices (not its timing).
-# Two thirds of the time run with the default cache=direct, one third on a
-# fresh mount with -o cache=page (continuing on the same source files).
+# A third of the time in each cache mode: cache=page (the default),
+# cache=page with persist=fsync (writeback cache) and cache=direct.
 STRESS_SECONDS=${STRESS_SECONDS:-60}
 if ! [[ $STRESS_SECONDS =~ ^[0-9]+$ ]] || [ "$STRESS_SECONDS" -lt 1 ] ||
 	[ "$STRESS_SECONDS" -gt 3600 ]; then
@@ -96,7 +96,8 @@ stress_phase()
 	note "$label: ${seconds}s, seed $SEED (STRESS_SEED=$SEED reproduces" \
 		"the random choices)"
 	rc=0
-	"$STRESS" "$MNT" "$SRC" "$T/tmp" "$T/expect" "$seconds" "$SEED" ||
+	STRESS_NO_EDGE_WRITES=$no_edge_writes \
+		"$STRESS" "$MNT" "$SRC" "$T/tmp" "$T/expect" "$seconds" "$SEED" ||
 		rc=$?
 	assert_eq 0 "$rc" "exit status of the stress program (seed $SEED)"
 
@@ -170,12 +171,14 @@ stress_phase()
 	note "checked $(ls "$T/expect" | wc -l) writer source files byte for byte"
 }
 
-# The daemon serves part files straight from memory (cache=direct, the
-# default) or through the kernel's page cache (cache=page, for mmap): a
-# third of the time goes to the second, whose unmaps must also drop cached
-# pages of the old part files.
-page_seconds=$((STRESS_SECONDS / 3))
-stress_phase "direct I/O" $((STRESS_SECONDS - page_seconds))
-if [ "$page_seconds" -gt 0 ]; then
-	stress_phase "page cache" "$page_seconds" -o cache=page
+# Every cache mode gets a third of the time, each on a fresh mount going on
+# with the same source files: the default (cache=page, writes go through),
+# the page cache with the writeback cache (persist=fsync), whose dirty pages
+# must reach the part before it is unmapped, and cache=direct.
+third=$((STRESS_SECONDS / 3))
+no_edge_writes=0
+stress_phase "page cache" $((STRESS_SECONDS - 2 * third))
+if [ "$third" -gt 0 ]; then
+	no_edge_writes=1 stress_phase "writeback cache" "$third" -o persist=fsync
+	stress_phase "direct I/O" "$third" -o cache=direct
 fi
