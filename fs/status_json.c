@@ -148,6 +148,11 @@ static void settings_locked(struct namespace *ns, struct json_object *root,
 	/* the -o cache= value */
 	add(root, "cache",
 	    json_object_new_string(ns->direct_io ? "direct" : "page"), ok);
+	add(root, "write_cache",
+	    json_object_new_string(ns->direct_io   ? "none"
+				   : ns->writeback ? "writeback"
+						   : "write-through"),
+	    ok);
 }
 
 static char *status_json_locked(struct namespace *ns, size_t *len)

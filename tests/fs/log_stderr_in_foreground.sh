@@ -13,7 +13,7 @@ cat >"$T/set" <<SET
 reservation 2M
 part a $SRC/a.img
 SET
-startup="pmemsetfs: mounted $T/set on $MNT: 1 part, 1 map; persist=write cache=direct coalescing=none granularity=page (store: page) reservation=2097152"
+startup="pmemsetfs: mounted $T/set on $MNT: 1 part, 1 map; persist=write cache=page coalescing=none granularity=page (store: page) reservation=2097152"
 
 # run_and_check WHAT: the log (daemon.log) gets the start-up line, then the
 # reason of a failing command, each exactly once

@@ -52,7 +52,7 @@ for bad in "uid=abc:a numeric user ID" "uid=-1:a numeric user ID" \
 	"persist=sync:expected write or fsync" \
 	"coalescing=some:expected none, opportunistic or full" \
 	"granularity=bit:expected page, cacheline or byte" \
-	"cache=never:expected direct or page" \
+	"cache=never:expected page or direct" \
 	"reservation=lots:expected a size"; do
 	opt=${bad%%:*}
 	want=${bad#*:}
