@@ -213,7 +213,14 @@ void source_locks_renew(struct source_locks *locks)
 	for (size_t i = 0; i < locks->cap; i++) {
 		if (locks->slots[i] == NULL)
 			continue;
-		/* a conversion re-records the owner; never unlocked between */
+		/*
+		 * A conversion re-records the owner (fuse_daemonize forked).
+		 * Linux converts by dropping and re-taking, so another
+		 * pmemsetfs could only slip in between if it asked for the
+		 * lock in those microseconds; if the way back to exclusive
+		 * fails, we still hold it shared, which keeps every other
+		 * pmemsetfs (they ask for it exclusively) out.
+		 */
 		if (flock(locks->slots[i]->fd, LOCK_SH | LOCK_NB) != 0 ||
 		    flock(locks->slots[i]->fd, LOCK_EX | LOCK_NB) != 0)
 			fuse_log(FUSE_LOG_WARNING,
