@@ -23,7 +23,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +32,7 @@
 #include "data_path.h"
 #include "handlers.h"
 #include "mountinfo.h"
+#include "reason.h"
 #include "set_build.h"
 
 #define BUSY_WAIT_SECONDS 2
@@ -42,18 +42,6 @@
 #define CTL_MAX_REASON                                                         \
 	(sizeof(((struct last_error *)0)->command) +                           \
 	 sizeof(((struct last_error *)0)->reason) + 32)
-
-static int fail(char *err, size_t errlen, int code, const char *format, ...)
-	__attribute__((__format__(__printf__, 4, 5)));
-
-static int fail(char *err, size_t errlen, int code, const char *format, ...)
-{
-	va_list ap;
-	va_start(ap, format);
-	vsnprintf(err, errlen, format, ap);
-	va_end(ap);
-	return code;
-}
 
 void ctl_open(fuse_req_t req, struct fuse_file_info *fi)
 {
@@ -92,10 +80,11 @@ static int wait_not_busy_locked(struct namespace *ns, struct part_node **parts,
 		if (pthread_cond_timedwait(&ns->released, &ns->lock,
 					   &deadline) == ETIMEDOUT &&
 		    (busy = first_busy_locked(ns, parts, n)) != NULL)
-			return fail(err, errlen, -EBUSY,
-				    "part %s is open (its file or a map file "
-				    "over it)",
-				    busy->name);
+			return reason_fail(
+				err, errlen, -EBUSY,
+				"part %s is open (its file or a map file "
+				"over it)",
+				busy->name);
 	}
 	return 0;
 }
@@ -109,7 +98,7 @@ static int unmap_range_locked(struct namespace *ns, char *addr, size_t len,
 {
 	struct part_node **victims = calloc(ns->nparts + 1, sizeof(*victims));
 	if (victims == NULL)
-		return fail(err, errlen, -ENOMEM, "out of memory");
+		return reason_fail(err, errlen, -ENOMEM, "out of memory");
 	size_t n = 0;
 	for (size_t i = 0; i < ns->nparts; i++) {
 		struct part_node *p = ns->parts[i];
@@ -124,18 +113,20 @@ static int unmap_range_locked(struct namespace *ns, char *addr, size_t len,
 		persist_range(ns, victims[i]->addr, victims[i]->length);
 	ret = pmemset_remove_range(ns->set, addr, len);
 	if (ret) {
-		ret = fail(err, errlen,
-			   ret == PMEMSET_E_PART_MAP_POSSIBLE_USE_AFTER_DROP
-				   ? -EBUSY
-				   : -EIO,
-			   "cannot unmap: %s", pmemset_errormsg());
+		ret = reason_fail(
+			err, errlen,
+			ret == PMEMSET_E_PART_MAP_POSSIBLE_USE_AFTER_DROP
+				? -EBUSY
+				: -EIO,
+			"cannot unmap: %s", pmemset_errormsg());
 		goto out;
 	}
 	for (size_t i = 0; i < n; i++)
 		ns_forget_part_locked(ns, victims[i]);
 	ret = ns_refresh_maps_locked(ns);
 	if (ret)
-		fail(err, errlen, ret, "out of memory listing the part maps");
+		reason_fail(err, errlen, ret,
+			    "out of memory listing the part maps");
 out:
 	free(victims);
 	return ret;
@@ -146,7 +137,8 @@ static int unmap_part_locked(struct namespace *ns, const char *name, char *err,
 {
 	struct part_node *p = ns_part_by_name_locked(ns, name);
 	if (p == NULL)
-		return fail(err, errlen, -ENOENT, "no part named '%s'", name);
+		return reason_fail(err, errlen, -ENOENT, "no part named '%s'",
+				   name);
 	return unmap_range_locked(ns, p->addr, p->length, err, errlen);
 }
 
@@ -165,7 +157,7 @@ static int refuse_own_mount(struct namespace *ns, const struct part_spec *p,
 	struct stat st;
 	char *dir = strdup(path);
 	if (dir == NULL)
-		return fail(err, errlen, -ENOMEM, "out of memory");
+		return reason_fail(err, errlen, -ENOMEM, "out of memory");
 	/* a file that `create` would make: check its directory */
 	int ret = stat(path, &st);
 	if (ret != 0 && errno == ENOENT)
@@ -175,8 +167,8 @@ static int refuse_own_mount(struct namespace *ns, const struct part_spec *p,
 		goto refuse;
 	return 0;
 refuse:
-	return fail(err, errlen, -EINVAL, "part %s: %s is inside this mount",
-		    p->name, path);
+	return reason_fail(err, errlen, -EINVAL,
+			   "part %s: %s is inside this mount", p->name, path);
 }
 
 /* ns->change_lock held, ns->lock not: see set_build_part */
@@ -197,7 +189,7 @@ static int cmd_unmap(struct namespace *ns, char **words, int n, char *err,
 		     size_t errlen)
 {
 	if (n != 2)
-		return fail(err, errlen, -EINVAL, "usage: unmap NAME");
+		return reason_fail(err, errlen, -EINVAL, "usage: unmap NAME");
 	return unmap_part_locked(ns, words[1], err, errlen);
 }
 
@@ -207,32 +199,35 @@ static int cmd_remove_range(struct namespace *ns, char **words, int n,
 	size_t index, off, len;
 	char *end;
 	if (n != 4)
-		return fail(err, errlen, -EINVAL,
-			    "usage: remove-range MAP OFFSET LENGTH");
+		return reason_fail(err, errlen, -EINVAL,
+				   "usage: remove-range MAP OFFSET LENGTH");
 	index = strtoul(words[1], &end, 10);
 	if (*words[1] < '0' || *words[1] > '9' || *end != '\0' ||
 	    setfile_parse_size(words[2], &off) != 0 ||
 	    setfile_parse_size(words[3], &len) != 0 || len == 0)
-		return fail(err, errlen, -EINVAL,
-			    "usage: remove-range MAP OFFSET LENGTH (numbers, "
-			    "LENGTH > 0)");
+		return reason_fail(
+			err, errlen, -EINVAL,
+			"usage: remove-range MAP OFFSET LENGTH (numbers, "
+			"LENGTH > 0)");
 	if (index >= ns->nmaps)
-		return fail(err, errlen, -ENOENT, "no map %zu (there are %zu)",
-			    index, ns->nmaps);
+		return reason_fail(err, errlen, -ENOENT,
+				   "no map %zu (there are %zu)", index,
+				   ns->nmaps);
 	/*
 	 * The range starts in map MAP and may run on past its end into the
 	 * maps at higher addresses: every part it touches is removed.
 	 */
 	struct map_view *m = ns->maps[index];
 	if (off >= m->size)
-		return fail(err, errlen, -EINVAL,
-			    "offset %zu is outside map %zu (length %zu)", off,
-			    index, m->size);
+		return reason_fail(err, errlen, -EINVAL,
+				   "offset %zu is outside map %zu (length %zu)",
+				   off, index, m->size);
 	if ((uintptr_t)m->addr + off > UINTPTR_MAX - len)
-		return fail(err, errlen, -EINVAL,
-			    "offset %zu + length %zu overflows (past the end "
-			    "of the address space)",
-			    off, len);
+		return reason_fail(
+			err, errlen, -EINVAL,
+			"offset %zu + length %zu overflows (past the end "
+			"of the address space)",
+			off, len);
 	return unmap_range_locked(ns, m->addr + off, len, err, errlen);
 }
 
@@ -241,12 +236,12 @@ static int cmd_coalescing(struct namespace *ns, char **words, int n, char *err,
 {
 	enum pmemset_coalescing mode;
 	if (n != 2 || setfile_parse_coalescing(words[1], &mode) != 0)
-		return fail(err, errlen, -EINVAL,
-			    "usage: coalescing none|opportunistic|full");
+		return reason_fail(err, errlen, -EINVAL,
+				   "usage: coalescing none|opportunistic|full");
 	int ret = pmemset_set_contiguous_part_coalescing(ns->set, mode);
 	if (ret)
-		return fail(err, errlen, -EINVAL, "coalescing: %s",
-			    pmemset_errormsg());
+		return reason_fail(err, errlen, -EINVAL, "coalescing: %s",
+				   pmemset_errormsg());
 	ns->settings.coalescing = mode;
 	return 0;
 }
@@ -262,7 +257,7 @@ static int run_table_command(struct namespace *ns, char *line, char *err,
 	     w = strtok_r(NULL, " \t", &save))
 		words[n++] = w;
 	if (n == 0)
-		return fail(err, errlen, -EINVAL, "empty command");
+		return reason_fail(err, errlen, -EINVAL, "empty command");
 	int ret;
 	pthread_mutex_lock(&ns->lock);
 	if (strcmp(words[0], "unmap") == 0)
@@ -272,9 +267,9 @@ static int run_table_command(struct namespace *ns, char *line, char *err,
 	else if (strcmp(words[0], "coalescing") == 0)
 		ret = cmd_coalescing(ns, words, n, err, errlen);
 	else
-		ret = fail(err, errlen, -EINVAL,
-			   "unknown command (part, unmap, remove-range, "
-			   "coalescing)");
+		ret = reason_fail(err, errlen, -EINVAL,
+				  "unknown command (part, unmap, remove-range, "
+				  "coalescing)");
 	pthread_mutex_unlock(&ns->lock);
 	return ret;
 }
@@ -368,8 +363,8 @@ static int run_script(struct namespace *ns, char *text,
 {
 	size_t commands = count_commands(text);
 	if (commands == 0)
-		return fail(error->reason, sizeof(error->reason), -EINVAL,
-			    "empty command");
+		return reason_fail(error->reason, sizeof(error->reason),
+				   -EINVAL, "empty command");
 	int ret = 0;
 	unsigned number = 0;
 	char *cursor = text, *line;
@@ -382,10 +377,10 @@ static int run_script(struct namespace *ns, char *text,
 		name_command(error, line, len);
 		error->line = commands > 1 ? number : 0;
 		if (len >= CTL_MAX_COMMAND)
-			ret = fail(error->reason, sizeof(error->reason),
-				   -EINVAL,
-				   "command too long (%zu bytes, max %d)", len,
-				   CTL_MAX_COMMAND - 1);
+			ret = reason_fail(
+				error->reason, sizeof(error->reason), -EINVAL,
+				"command too long (%zu bytes, max %d)", len,
+				CTL_MAX_COMMAND - 1);
 		else
 			ret = run_command(ns, line, error->reason,
 					  sizeof(error->reason));
@@ -401,16 +396,17 @@ void ctl_write(fuse_req_t req, struct handle *h, const char *buf, size_t size)
 	char *text = NULL;
 	int ret;
 	if (size > CTL_MAX_WRITE) {
-		ret = fail(error.reason, sizeof(error.reason), -EINVAL,
-			   "write too long (%zu bytes; a command or a script "
-			   "is at most %d)",
-			   size, CTL_MAX_WRITE);
+		ret = reason_fail(
+			error.reason, sizeof(error.reason), -EINVAL,
+			"write too long (%zu bytes; a command or a script "
+			"is at most %d)",
+			size, CTL_MAX_WRITE);
 	} else if (memchr(buf, '\0', size) != NULL) {
-		ret = fail(error.reason, sizeof(error.reason), -EINVAL,
-			   "NUL byte in command");
+		ret = reason_fail(error.reason, sizeof(error.reason), -EINVAL,
+				  "NUL byte in command");
 	} else if ((text = strndup(buf, size)) == NULL) {
-		ret = fail(error.reason, sizeof(error.reason), -ENOMEM,
-			   "out of memory");
+		ret = reason_fail(error.reason, sizeof(error.reason), -ENOMEM,
+				  "out of memory");
 	} else {
 		ret = run_script(ns, text, &error);
 	}

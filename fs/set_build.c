@@ -9,7 +9,6 @@
 #include <fcntl.h>
 #include <libgen.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,20 +16,9 @@
 #include <unistd.h>
 
 #include "read_only.h"
+#include "reason.h"
 #include "set_build.h"
 #include "source_prepare.h"
-
-static int fail(char *err, size_t errlen, int code, const char *format, ...)
-	__attribute__((__format__(__printf__, 4, 5)));
-
-static int fail(char *err, size_t errlen, int code, const char *format, ...)
-{
-	va_list ap;
-	va_start(ap, format);
-	vsnprintf(err, errlen, format, ap);
-	va_end(ap);
-	return code;
-}
 
 #define SETFILE_MAX_BYTES (1 << 20)
 
@@ -45,30 +33,30 @@ static int read_setfile_text(const char *path, char **out, size_t *outlen,
 {
 	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0)
-		return fail(err, errlen, -errno, " cannot open: %s",
-			    strerror(errno));
+		return reason_fail(err, errlen, -errno, " cannot open: %s",
+				   strerror(errno));
 	struct stat st;
 	int ret = 0;
 	char *text = NULL;
 	if (fstat(fd, &st) != 0) {
-		ret = fail(err, errlen, -errno, " cannot stat: %s",
-			   strerror(errno));
+		ret = reason_fail(err, errlen, -errno, " cannot stat: %s",
+				  strerror(errno));
 		goto out_close;
 	}
 	if (!S_ISREG(st.st_mode)) {
-		ret = fail(err, errlen, -EINVAL, " not a regular file");
+		ret = reason_fail(err, errlen, -EINVAL, " not a regular file");
 		goto out_close;
 	}
 	if (st.st_size > SETFILE_MAX_BYTES) {
-		ret = fail(err, errlen, -EFBIG,
-			   " too large (%lld bytes, max %d)",
-			   (long long)st.st_size, SETFILE_MAX_BYTES);
+		ret = reason_fail(err, errlen, -EFBIG,
+				  " too large (%lld bytes, max %d)",
+				  (long long)st.st_size, SETFILE_MAX_BYTES);
 		goto out_close;
 	}
 	size_t len = 0, cap = (size_t)st.st_size + 1;
 	text = malloc(cap + 1);
 	if (text == NULL) {
-		ret = fail(err, errlen, -ENOMEM, " out of memory");
+		ret = reason_fail(err, errlen, -ENOMEM, " out of memory");
 		goto out_close;
 	}
 	ssize_t n;
@@ -76,7 +64,8 @@ static int read_setfile_text(const char *path, char **out, size_t *outlen,
 	while (len < cap && (n = read(fd, text + len, cap - len)) > 0)
 		len += (size_t)n;
 	if (len == cap) {
-		ret = fail(err, errlen, -EFBIG, " changed while being read");
+		ret = reason_fail(err, errlen, -EFBIG,
+				  " changed while being read");
 		goto out_close;
 	}
 	text[len] = '\0';
@@ -94,8 +83,8 @@ int setfile_load(const char *path, struct set_spec *spec, char *err,
 {
 	char resolved[PATH_MAX];
 	if (realpath(path, resolved) == NULL)
-		return fail(err, errlen, -errno, " cannot open: %s",
-			    strerror(errno));
+		return reason_fail(err, errlen, -errno, " cannot open: %s",
+				   strerror(errno));
 	char *text = NULL;
 	size_t textlen = 0;
 	int ret = read_setfile_text(resolved, &text, &textlen, err, errlen);
@@ -107,9 +96,10 @@ int setfile_load(const char *path, struct set_spec *spec, char *err,
 		for (const char *c = text; c < nul; c++)
 			line += *c == '\n';
 		free(text);
-		return fail(err, errlen, -EINVAL,
-			    "%u: NUL byte in the set file (not a text file?)",
-			    line);
+		return reason_fail(
+			err, errlen, -EINVAL,
+			"%u: NUL byte in the set file (not a text file?)",
+			line);
 	}
 	ret = setfile_parse_text(text, dirname(strdupa(resolved)), spec, err,
 				 errlen);
@@ -166,8 +156,8 @@ static int fail_with_detail(char *err, size_t errlen, int code,
 			    const char *reason, const char *detail)
 {
 	if (*detail == '\0')
-		return fail(err, errlen, code, "%s", reason);
-	return fail(err, errlen, code, "%s: %s", reason, detail);
+		return reason_fail(err, errlen, code, "%s", reason);
+	return reason_fail(err, errlen, code, "%s: %s", reason, detail);
 }
 
 static int append_change(struct build_undo *undo,
@@ -254,8 +244,9 @@ static int open_source(const struct part_spec *p, struct pmemset_source **src,
 	bool found = stat(p->path, &st) == 0;
 	bool missing = !found && errno == ENOENT;
 	if (found && S_ISDIR(st.st_mode))
-		return fail(err, errlen, -EISDIR, "part %s: %s is a directory",
-			    p->name, p->path);
+		return reason_fail(err, errlen, -EISDIR,
+				   "part %s: %s is a directory", p->name,
+				   p->path);
 	const char *hint = "";
 	if (missing && !p->create)
 		hint = " (missing? add 'create')";
@@ -284,22 +275,24 @@ static int resolve_length(const struct part_spec *p, size_t *length,
 		return 0;
 	}
 	if (stat(p->path, &st) != 0)
-		return fail(err, errlen, -errno, "part %s: cannot stat %s: %s",
-			    p->name, p->path, strerror(errno));
+		return reason_fail(err, errlen, -errno,
+				   "part %s: cannot stat %s: %s", p->name,
+				   p->path, strerror(errno));
 	if (!S_ISREG(st.st_mode))
-		return fail(err, errlen, -EINVAL,
-			    "part %s: %s is not a regular file", p->name,
-			    p->path);
+		return reason_fail(err, errlen, -EINVAL,
+				   "part %s: %s is not a regular file", p->name,
+				   p->path);
 	*file_size = st.st_size;
 	if (p->has_length) {
 		*length = p->length;
 		return 0;
 	}
 	if ((size_t)st.st_size <= p->offset)
-		return fail(err, errlen, -EINVAL,
-			    "part %s: no length given and offset %zu is at "
-			    "or past the end of %s (size %lld)",
-			    p->name, p->offset, p->path, (long long)st.st_size);
+		return reason_fail(
+			err, errlen, -EINVAL,
+			"part %s: no length given and offset %zu is at "
+			"or past the end of %s (size %lld)",
+			p->name, p->offset, p->path, (long long)st.st_size);
 	*length = (size_t)st.st_size - p->offset;
 	return 0;
 }
@@ -419,9 +412,9 @@ static int map_part(struct namespace *ns, const struct part_spec *p,
 	struct pmemset_part *part = NULL;
 	int ret = pmemset_part_new(&part, ns->set, src, p->offset, length);
 	if (ret)
-		return fail(err, errlen, errno_of(ret),
-			    "part %s: cannot create the part: %s", p->name,
-			    pmemset_errormsg());
+		return reason_fail(err, errlen, errno_of(ret),
+				   "part %s: cannot create the part: %s",
+				   p->name, pmemset_errormsg());
 	struct pmemset_part_descriptor desc;
 	ret = pmemset_part_map(&part, NULL, &desc);
 	if (ret) {
@@ -457,8 +450,8 @@ static int map_part(struct namespace *ns, const struct part_spec *p,
 	}
 	pthread_mutex_unlock(&ns->lock);
 	if (ret)
-		return fail(err, errlen, ret, "part %s: out of memory",
-			    p->name);
+		return reason_fail(err, errlen, ret, "part %s: out of memory",
+				   p->name);
 	return 0;
 }
 
@@ -470,11 +463,11 @@ static int build_part(struct namespace *ns, const struct part_spec *p,
 	bool taken = ns_part_by_name_locked(ns, p->name) != NULL;
 	pthread_mutex_unlock(&ns->lock);
 	if (taken)
-		return fail(err, errlen, -EEXIST, "part %s: duplicate name",
-			    p->name);
+		return reason_fail(err, errlen, -EEXIST,
+				   "part %s: duplicate name", p->name);
 	struct build_undo mine = {0};
 	if (p->path != NULL && record_file(&mine, p->path) != 0)
-		return fail(err, errlen, -ENOMEM, "out of memory");
+		return reason_fail(err, errlen, -ENOMEM, "out of memory");
 
 	struct pmemset_source *src = NULL;
 	struct source_lock *lock = NULL;
@@ -509,7 +502,7 @@ static int build_part(struct namespace *ns, const struct part_spec *p,
 		ret = append_change(undo, &mine.changes[i]);
 		if (ret) {
 			build_undo_clear(&mine);
-			return fail(err, errlen, ret, "out of memory");
+			return reason_fail(err, errlen, ret, "out of memory");
 		}
 	}
 	build_undo_clear(&mine);
@@ -528,38 +521,39 @@ static int new_set(struct namespace *ns, char *err, size_t errlen)
 	struct pmemset_config *cfg = NULL;
 	int ret = pmemset_config_new(&cfg);
 	if (ret)
-		return fail(err, errlen, ret, "cannot create the config: %s",
-			    pmemset_errormsg());
+		return reason_fail(err, errlen, ret,
+				   "cannot create the config: %s",
+				   pmemset_errormsg());
 	ret = pmemset_config_set_required_store_granularity(cfg,
 							    s->granularity);
 	if (ret) {
-		fail(err, errlen, ret, "granularity %s: %s",
-		     setfile_granularity_name(s->granularity),
-		     pmemset_errormsg());
+		reason_fail(err, errlen, ret, "granularity %s: %s",
+			    setfile_granularity_name(s->granularity),
+			    pmemset_errormsg());
 		goto err_delete_config;
 	}
 	if (s->reservation != 0) {
 		ret = pmem2_vm_reservation_new(&ns->reservation, NULL,
 					       s->reservation);
 		if (ret) {
-			fail(err, errlen, ret,
-			     "reservation %zu: cannot reserve it: %s",
-			     s->reservation, pmem2_errormsg());
+			reason_fail(err, errlen, ret,
+				    "reservation %zu: cannot reserve it: %s",
+				    s->reservation, pmem2_errormsg());
 			goto err_delete_config;
 		}
 		pmemset_config_set_reservation(cfg, ns->reservation);
 	}
 	ret = pmemset_new(&ns->set, cfg);
 	if (ret) {
-		fail(err, errlen, ret, "cannot create the set: %s",
-		     pmemset_errormsg());
+		reason_fail(err, errlen, ret, "cannot create the set: %s",
+			    pmemset_errormsg());
 		goto err_delete_config;
 	}
 	ret = pmemset_set_contiguous_part_coalescing(ns->set, s->coalescing);
 	if (ret)
-		fail(err, errlen, ret, "coalescing %s: %s",
-		     setfile_coalescing_name(s->coalescing),
-		     pmemset_errormsg());
+		reason_fail(err, errlen, ret, "coalescing %s: %s",
+			    setfile_coalescing_name(s->coalescing),
+			    pmemset_errormsg());
 
 err_delete_config:
 	pmemset_config_delete(&cfg);
@@ -586,9 +580,9 @@ int set_build(struct namespace *ns, const struct set_spec *spec,
 	int refreshed = ns_refresh_maps_locked(ns);
 	pthread_mutex_unlock(&ns->lock);
 	if (ret)
-		return fail(err, errlen, ret, "%u: %s", spec->parts[i].line,
-			    reason);
+		return reason_fail(err, errlen, ret, "%u: %s",
+				   spec->parts[i].line, reason);
 	if (refreshed)
-		return fail(err, errlen, refreshed, "out of memory");
+		return reason_fail(err, errlen, refreshed, "out of memory");
 	return 0;
 }

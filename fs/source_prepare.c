@@ -6,26 +6,14 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
 
+#include "reason.h"
 #include "source_prepare.h"
-
-static int fail(char *err, size_t errlen, int code, const char *format, ...)
-	__attribute__((__format__(__printf__, 4, 5)));
-
-static int fail(char *err, size_t errlen, int code, const char *format, ...)
-{
-	va_list ap;
-	va_start(ap, format);
-	vsnprintf(err, errlen, format, ap);
-	va_end(ap);
-	return code;
-}
 
 /*
  * A part over the set file itself would overwrite it (with `truncate`,
@@ -38,9 +26,9 @@ static int refuse_set_file(struct namespace *ns, const struct part_spec *p,
 	struct stat st;
 	if (ns->setfile_ino != 0 && stat(p->path, &st) == 0 &&
 	    st.st_dev == ns->setfile_dev && st.st_ino == ns->setfile_ino)
-		return fail(err, errlen, -EINVAL,
-			    "part %s: %s is the set file itself", p->name,
-			    p->path);
+		return reason_fail(err, errlen, -EINVAL,
+				   "part %s: %s is the set file itself",
+				   p->name, p->path);
 	return 0;
 }
 
@@ -58,7 +46,8 @@ int source_prepare_lock(struct namespace *ns, const struct part_spec *p,
 	ret = source_lock_take(&ns->source_locks, p->path, lock, reason,
 			       sizeof(reason));
 	if (ret)
-		return fail(err, errlen, ret, "part %s: %s", p->name, reason);
+		return reason_fail(err, errlen, ret, "part %s: %s", p->name,
+				   reason);
 	return 0;
 }
 
@@ -77,8 +66,9 @@ int source_prepare_allocate(const struct part_spec *p, size_t length, char *err,
 		return 0;
 	int fd = open(p->path, O_WRONLY | O_CLOEXEC);
 	if (fd < 0)
-		return fail(err, errlen, -errno, "part %s: cannot open %s: %s",
-			    p->name, p->path, strerror(errno));
+		return reason_fail(err, errlen, -errno,
+				   "part %s: cannot open %s: %s", p->name,
+				   p->path, strerror(errno));
 	int ret = 0;
 	if (fallocate(fd, FALLOC_FL_KEEP_SIZE, (off_t)p->offset,
 		      (off_t)length) != 0 &&
@@ -89,11 +79,12 @@ int source_prepare_allocate(const struct part_spec *p, size_t length, char *err,
 			fstatvfs(fd, &sv) == 0
 				? (unsigned long long)sv.f_bavail * sv.f_frsize
 				: 0;
-		ret = fail(err, errlen, -code,
-			   "part %s: cannot allocate %zu bytes of %s: %s "
-			   "(%llu bytes free there; parts made by create or "
-			   "truncate are allocated when they are mapped)",
-			   p->name, length, p->path, strerror(code), avail);
+		ret = reason_fail(
+			err, errlen, -code,
+			"part %s: cannot allocate %zu bytes of %s: %s "
+			"(%llu bytes free there; parts made by create or "
+			"truncate are allocated when they are mapped)",
+			p->name, length, p->path, strerror(code), avail);
 	}
 	close(fd);
 	return ret;
