@@ -82,6 +82,7 @@ int main(int argc, char **argv)
 	ns_init(&ns, &spec.settings);
 	ns.direct_io = o.direct_io;
 	ns.read_only = o.read_only;
+	ns.source_locks.shared = o.read_only;
 	ns.ownership = o.ownership;
 	if (o.cmdline.singlethread && !ns.direct_io) {
 		/* invalidating a page can wait for a read only we would serve

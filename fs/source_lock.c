@@ -177,7 +177,7 @@ int source_lock_take(struct source_locks *locks, const char *path,
 		*out = lock;
 		return 0;
 	}
-	if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+	if (flock(fd, (locks->shared ? LOCK_SH : LOCK_EX) | LOCK_NB) != 0) {
 		int code = errno == EWOULDBLOCK ? -EBUSY : -errno;
 		char holder[128];
 		if (code == -EBUSY)
@@ -208,11 +208,39 @@ int source_lock_fd(const struct source_lock *lock)
 	return lock != NULL ? lock->fd : -1;
 }
 
+/*
+ * A shared lock is re-recorded without a gap: a second open file takes it
+ * too (shared locks do not conflict), then the inherited one is dropped.
+ */
+static int renew_shared(struct source_lock *lock)
+{
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", lock->fd);
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0)
+		return -1;
+	if (flock(fd, LOCK_SH | LOCK_NB) != 0) {
+		close(fd);
+		return -1;
+	}
+	close(lock->fd);
+	lock->fd = fd;
+	return 0;
+}
+
 void source_locks_renew(struct source_locks *locks)
 {
 	for (size_t i = 0; i < locks->cap; i++) {
 		if (locks->slots[i] == NULL)
 			continue;
+		if (locks->shared) {
+			if (renew_shared(locks->slots[i]) != 0)
+				fuse_log(FUSE_LOG_WARNING,
+					 "pmemsetfs: cannot renew the shared "
+					 "lock on a source: %s\n",
+					 strerror(errno));
+			continue;
+		}
 		/*
 		 * A conversion re-records the owner (fuse_daemonize forked).
 		 * Linux converts by dropping and re-taking, so another

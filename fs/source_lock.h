@@ -6,6 +6,7 @@
 #ifndef PMEMSETFS_SOURCE_LOCK_H
 #define PMEMSETFS_SOURCE_LOCK_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct source_lock;
@@ -13,6 +14,7 @@ struct source_lock;
 struct source_locks {
 	struct source_lock **slots; /* by device and inode */
 	size_t cap, count;
+	bool shared; /* -o ro: readers share a source, writers exclude all */
 };
 
 /*

@@ -79,6 +79,35 @@ fusermount3 -u "$MNT2"
 wait_until 20 not_running "$DETACHED_PID" || fail "second daemon still runs"
 unmount_set
 
+note "read-only mounts share a source; a writer is refused, naming one"
+mount_daemonized "$T/first.set" -o ro
+RO1_PID=$DETACHED_PID
+timeout 60 "$DAEMON" -o ro "$T/first.set" "$MNT2" </dev/null \
+	>>"$T/daemon.log" 2>&1 || fail "a second -o ro mount was refused"
+wait_mounted "$MNT2"
+RO2_PID=$(daemons_for "$MNT2")
+cmp "$MNT/lo" "$MNT2/lo" || fail "the two read-only mounts differ"
+MNT3=$T/mnt3
+mkdir -p "$MNT3"
+timeout 60 "$DAEMON" "$T/second.set" "$MNT3" </dev/null >"$T/out" \
+	2>"$T/err" && rc=0 || rc=$?
+assert_eq 1 "$rc" "exit status of a writable mount beside read-only ones"
+grep -qE "part again: $SRC/shared.img is in use by pmemsetfs \(pid ($RO1_PID|$RO2_PID)\)" \
+	"$T/err" || fail "message does not name a read-only holder" \
+	"($RO1_PID, $RO2_PID): $(cat "$T/err")"
+is_mounted "$MNT3" && fail "the writable set got mounted"
+fusermount3 -u "$MNT2"
+wait_until 20 not_running "$RO2_PID" || fail "daemon $RO2_PID still runs"
+unmount_detached
+note "...and a read-only mount is refused beside a writable one"
+mount_set "$T/first.set"
+timeout 60 "$DAEMON" -o ro "$T/second.set" "$MNT2" </dev/null >"$T/out" \
+	2>"$T/err" && rc=0 || rc=$?
+assert_eq 1 "$rc" "exit status of -o ro beside a writable mount"
+grep -qF "is in use by pmemsetfs (pid $DAEMON_PID)" "$T/err" ||
+	fail "message does not name the writer: $(cat "$T/err")"
+unmount_set
+
 note "the set file as a source is refused, also through a hard link"
 printf 'part self self.set length=4K truncate\n' >"$T/self.set"
 printf 'part self %s length=4K truncate\n' "$T/via-link-2.set" \
