@@ -110,10 +110,17 @@ case " $systems " in *" A_"*) daemon=$(build_daemon "$top/build-bench") ;; esac
 bench_log "creating a $((data_bytes / 1048576)) MiB file in $work/parts"
 mkdir -p "$work/parts"
 make_part "$work/parts/data" "$data_bytes"
-cat >"$work/bench.set" <<EOF2
+# Each pmemsetfs mode maps a file of its own: a mount locks its sources, and
+# modes that shared one file would see each other's cached pages.
+for system in $systems; do
+	case $system in A_*) ;; *) continue ;; esac
+	mkdir -p "$work/a/$system"
+	cp "$work/parts/data" "$work/a/$system/data"
+	cat >"$work/a/$system/bench.set" <<EOF2
 # scripts/bench.sh: one part, the whole file on tmpfs
-part data $work/parts/data
+part data $work/a/$system/data
 EOF2
+done
 
 for system in $systems; do
 	mnt=$work/mnt/$system
@@ -123,7 +130,7 @@ for system in $systems; do
 		cache=${mode%%_*} persist=${mode#*_} env=()
 		case $persist in *_cl) persist=${persist%_cl} env=(PMEM2_FORCE_GRANULARITY=CACHE_LINE) ;; esac
 		start_fs "$system" "$mnt" env "${env[@]}" "$daemon" -f \
-			-o "cache=$cache,persist=$persist" "$work/bench.set" "$mnt"
+			-o "cache=$cache,persist=$persist" "$work/a/$system/bench.set" "$mnt"
 		;;
 	B_never) start_fs "$system" "$mnt" "$pt_bin" -f -o source="$work/parts" -o cache=never "$mnt" ;;
 	B_always) start_fs "$system" "$mnt" "$pt_bin" -f -o source="$work/parts" -o cache=always "$mnt" ;;
