@@ -17,7 +17,9 @@
  * Usage: acked_writer -f PART -l LOG -s SEED -p write|fsync
  *                     [-n WRITES] [-m MAX_LENGTH]
  * Exit: 0 when the plan ran out or the daemon went away (the mount answers
- * ENOTCONN or ECONNABORTED), 1 on any other error, 2 on bad usage.
+ * ENOTCONN or ECONNABORTED, to the failed call or to a statfs() after it),
+ * 1 on any other error (a live daemon's EIO, ENOSPC or short write), 2 on
+ * bad usage.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -29,6 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include "acked_plan.h"
@@ -110,22 +113,47 @@ static void log_record(int log_fd, const char *fmt, ...)
 static const char *part_path_for_errors;
 
 /*
+ * Whether the daemon behind the mount has gone. statfs() is the probe
+ * because the kernel never answers it from a cache: it reaches the daemon
+ * or fails with ENOTCONN/ECONNABORTED once the connection is gone (a stat()
+ * could be answered from the attribute cache of a dead daemon's mount and
+ * call it alive).
+ */
+static bool daemon_has_gone(void)
+{
+	struct statfs sfs;
+	if (statfs(part_path_for_errors, &sfs) == 0)
+		return false;
+	return errno == ENOTCONN || errno == ECONNABORTED;
+}
+
+/*
  * The daemon going away is the expected end of a crash cycle. Calls in
  * flight then fail with ECONNABORTED, later ones with ENOTCONN, and a write
- * through the page cache (-o cache=page) whose page had to be read first
- * fails with EIO; so any error counts as the daemon's death only if the
- * mount has really gone, which a stat of the part file tells.
+ * the kernel was handing to a daemon thread as SIGKILL landed fails with
+ * EIO; so any other error counts as the daemon's death only if the mount
+ * has really gone. A live daemon's EIO or ENOSPC is a failure.
  */
 static int stop_on_error(const char *what, uint64_t index)
 {
 	int err = errno;
-	struct stat st;
 	bool daemon_gone = err == ENOTCONN || err == ECONNABORTED;
-	if (!daemon_gone && stat(part_path_for_errors, &st) != 0)
-		daemon_gone = errno == ENOTCONN || errno == ECONNABORTED;
+	if (!daemon_gone)
+		daemon_gone = daemon_has_gone();
 	fprintf(stderr, "acked_writer: %s at write %" PRIu64 ": %s%s\n", what,
 		index, strerror(err),
-		daemon_gone ? " (daemon gone, stopping)" : "");
+		daemon_gone ? " (daemon gone, stopping)" : " (daemon alive)");
+	return daemon_gone ? 0 : 1;
+}
+
+/* A short write is acceptable only as a request cut by the daemon's death. */
+static int stop_on_short_write(uint64_t index, ssize_t done, size_t wanted)
+{
+	bool daemon_gone = daemon_has_gone();
+	fprintf(stderr,
+		"acked_writer: short write %" PRIu64 ": %zd of %zu bytes%s\n",
+		index, done, wanted,
+		daemon_gone ? " (daemon gone, stopping)" : " (daemon alive)");
 	return daemon_gone ? 0 : 1;
 }
 
@@ -175,12 +203,7 @@ int main(int argc, char **argv)
 		log_record(log_fd, "W %" PRIu64 " %" PRIu64 " %zd\n", i,
 			   w.offset, n);
 		if ((size_t)n != w.length) {
-			/* a request cut by the daemon's death: the next write
-			 * would fail anyway */
-			fprintf(stderr,
-				"acked_writer: short write %" PRIu64
-				": %zd of %zu bytes, stopping\n",
-				i, n, w.length);
+			ret = stop_on_short_write(i, n, w.length);
 			goto out;
 		}
 		if (o.fsync_mode && i + 1 == next_fsync) {
