@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Issue 3's core benchmark: builds bench_core (Release) in ./build-bench if
+# The core benchmark: builds bench_core (Release) in ./build-bench if
 # it is missing or stale, prints the machine, then runs it. bench_core times
 # libpmemset against plain libpmem2 side by side in the same run and prints
 # medians and ratios. A benchmark, not a test: it asserts nothing about speed.

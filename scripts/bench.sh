@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The file-system benchmark (issues 6 and 10): pmemsetfs in each of its
+# The file-system benchmark: pmemsetfs in each of its
 # modes (A) against libfuse's passthrough_ll in the matching cache mode (B)
 # over the same file, and the file itself on tmpfs (C, the physical limit
 # here), plus A again with PMEM2_FORCE_GRANULARITY=CACHE_LINE (libpmem2

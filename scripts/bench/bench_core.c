@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /*
- * bench_core.c -- issue 3's core benchmark. Measures, in one run and side by
+ * bench_core.c -- the core benchmark. Measures, in one run and side by
  * side, libpmemset against plain libpmem2 on files of the same kind:
  *   - memcpy + persist of 4 KiB and 1 MiB (pmemset_memcpy vs the memcpy
  *     function libpmem2 hands out for a map of the same file);

@@ -1,6 +1,6 @@
 # shellcheck shell=bash
 # fs-lib.sh -- building, mounting and measuring for scripts/bench.sh (the
-# file-system benchmark of issues 6 and 10). Sourced, never run. The
+# file-system benchmark). Sourced, never run. The
 # systems are listed in bench.sh; every measurement appends
 # "rep,system,workload,temp,jobs,metric,value" to $raw_csv.
 
