@@ -36,7 +36,7 @@
 #include "alloc.h"
 #include "errormsg.h"
 #include "placement.h"
-#include "pmem2_guard.h"
+#include "fault.h"
 
 struct arena {
 	struct pmem2_vm_reservation *reservation;

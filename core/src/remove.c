@@ -10,8 +10,8 @@
 #include "errormsg.h"
 #include "event.h"
 #include "placement.h"
-#include "pmem2_guard.h"
-#include "registry.h"
+#include "fault.h"
+#include "pmem2_workarounds/registry.h"
 #include "remove.h"
 
 /*

@@ -14,7 +14,7 @@
  * inert placeholder: it is never dereferenced by anything we call.
  */
 #include "mover.h"
-#include "pmem2_guard.h"
+#include "fault.h"
 
 struct vdm;
 /* public in libpmem2 but declared only in <libpmem2/async.h>, which needs
