@@ -35,8 +35,8 @@
 
 #include "alloc.h"
 #include "errormsg.h"
-#include "placement.h"
 #include "fault.h"
+#include "placement.h"
 
 struct arena {
 	struct pmem2_vm_reservation *reservation;

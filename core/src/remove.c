@@ -9,8 +9,8 @@
 
 #include "errormsg.h"
 #include "event.h"
-#include "placement.h"
 #include "fault.h"
+#include "placement.h"
 #include "pmem2_workarounds/registry.h"
 #include "remove.h"
 
