@@ -10,6 +10,7 @@
 #ifndef PMEMSET_FAULT_H
 #define PMEMSET_FAULT_H
 
+#include <errno.h>
 #include <stdbool.h>
 
 enum pmemset_fault_point {
@@ -34,5 +35,13 @@ unsigned long pmemset_fault_calls(enum pmemset_fault_point point);
 
 /* Called by the library at each point: true when this call must fail. */
 bool pmemset_fault_hit(enum pmemset_fault_point point);
+
+/*
+ * Wraps a fallible libpmem2 call of the library in the PMEM2 point: when
+ * the point fires the call is not made and -ENOMEM is returned, which is
+ * what libpmem2 itself returns when it runs out of memory.
+ */
+#define PMEM2_GUARDED(call)                                                    \
+	(pmemset_fault_hit(PMEMSET_FAULT_PMEM2) ? -ENOMEM : (call))
 
 #endif /* PMEMSET_FAULT_H */

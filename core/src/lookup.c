@@ -31,8 +31,8 @@
 #include <stddef.h>
 
 #include "alloc.h"
+#include "index.h"
 #include "lookup.h"
-#include "set.h"
 
 #define REBUILD_AFTER_MIN 8
 
@@ -134,30 +134,39 @@ out:
 	return block;
 }
 
-void lookup_table_missed(struct pmemset *set)
+void lookup_cache_init(struct lookup_cache *cache)
 {
-	size_t missed = atomic_fetch_add_explicit(&set->lookups_missed, 1,
-						  memory_order_relaxed);
-	if (missed < set->index->count / 4 + REBUILD_AFTER_MIN)
-		return;
-	/* one builder; the others keep searching the index meanwhile */
-	if (atomic_exchange(&set->lookup_building, true))
-		return;
-	if (atomic_load_explicit(&set->lookup, memory_order_relaxed) == NULL) {
-		struct lookup_block *block = build(set->index);
-		atomic_store_explicit(&set->lookup, block,
-				      memory_order_release);
-		if (block == NULL) /* out of memory: try again later */
-			atomic_store(&set->lookups_missed, 0);
-	}
-	atomic_store(&set->lookup_building, false);
+	atomic_init(&cache->published, NULL);
+	atomic_init(&cache->missed, 0);
+	atomic_init(&cache->building, false);
 }
 
-void lookup_table_drop(struct pmemset *set)
+void lookup_table_missed(struct lookup_cache *cache,
+			 const struct part_map_index *index)
+{
+	size_t missed = atomic_fetch_add_explicit(&cache->missed, 1,
+						  memory_order_relaxed);
+	if (missed < index->count / 4 + REBUILD_AFTER_MIN)
+		return;
+	/* one builder; the others keep searching the index meanwhile */
+	if (atomic_exchange(&cache->building, true))
+		return;
+	if (atomic_load_explicit(&cache->published, memory_order_relaxed) ==
+	    NULL) {
+		struct lookup_block *block = build(index);
+		atomic_store_explicit(&cache->published, block,
+				      memory_order_release);
+		if (block == NULL) /* out of memory: try again later */
+			atomic_store(&cache->missed, 0);
+	}
+	atomic_store(&cache->building, false);
+}
+
+void lookup_table_drop(struct lookup_cache *cache)
 {
 	struct lookup_block *block =
-		atomic_load_explicit(&set->lookup, memory_order_relaxed);
-	atomic_store_explicit(&set->lookup, NULL, memory_order_relaxed);
-	atomic_store_explicit(&set->lookups_missed, 0, memory_order_relaxed);
+		atomic_load_explicit(&cache->published, memory_order_relaxed);
+	atomic_store_explicit(&cache->published, NULL, memory_order_relaxed);
+	atomic_store_explicit(&cache->missed, 0, memory_order_relaxed);
 	pmemset_free(block);
 }

@@ -9,12 +9,23 @@
 #define PMEMSET_LOOKUP_H
 
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
-struct pmemset;
+struct part_map_index;
 struct pmemset_part_map;
 struct lookup_block;
+
+/*
+ * A set's lookup table and what decides when to build it; lives in the set
+ * and is guarded by the set's lock (see lookup.c for the publication).
+ */
+struct lookup_cache {
+	_Atomic(struct lookup_block *) published; /* NULL after a change */
+	atomic_size_t missed; /* lookups without a table since the change */
+	atomic_bool building; /* one reader builds, the others search on */
+};
 
 #define LOOKUP_LINEAR_MAX 16
 #define LOOKUP_NODE_KEYS 8
@@ -86,19 +97,23 @@ lookup_table_find(const struct lookup_table *table, uintptr_t addr)
  * The published block starts with its table.
  */
 static inline const struct lookup_table *
-lookup_table_current(_Atomic(struct lookup_block *) *published)
+lookup_table_current(struct lookup_cache *cache)
 {
 	return (const struct lookup_table *)atomic_load_explicit(
-		published, memory_order_acquire);
+		&cache->published, memory_order_acquire);
 }
+
+/* an empty cache: no table, nothing missed */
+void lookup_cache_init(struct lookup_cache *cache);
 
 /*
  * Counts a lookup made without a table; after about a quarter of the set's
  * part maps worth of them, builds and publishes one. Set read-locked.
  */
-void lookup_table_missed(struct pmemset *set);
+void lookup_table_missed(struct lookup_cache *cache,
+			 const struct part_map_index *index);
 
 /* drops the table after a change of the index; set write-locked */
-void lookup_table_drop(struct pmemset *set);
+void lookup_table_drop(struct lookup_cache *cache);
 
 #endif /* PMEMSET_LOOKUP_H */

@@ -13,8 +13,8 @@
 
 #include "errormsg.h"
 #include "event.h"
-#include "pmem2_guard.h"
-#include "registry.h"
+#include "fault.h"
+#include "pmem2_workarounds/registry.h"
 #include "set.h"
 
 /*

@@ -35,8 +35,8 @@
 
 #include "alloc.h"
 #include "errormsg.h"
+#include "fault.h"
 #include "placement.h"
-#include "pmem2_guard.h"
 
 struct arena {
 	struct pmem2_vm_reservation *reservation;

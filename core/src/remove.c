@@ -9,9 +9,9 @@
 
 #include "errormsg.h"
 #include "event.h"
+#include "fault.h"
 #include "placement.h"
-#include "pmem2_guard.h"
-#include "registry.h"
+#include "pmem2_workarounds/registry.h"
 #include "remove.h"
 
 /*

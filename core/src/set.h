@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * set.h -- the set: its config copy, address index, coalescing mode and
- * anchor, effective store granularity with the libpmem2 data-path functions
- * captured from the first mapping, and its readers-writer lock.
+ * set.h -- the set as the library's files share it: its config copy,
+ * address index and lookup table, coalescing mode and anchor, effective
+ * store granularity with the libpmem2 data-path functions captured from the
+ * first mapping, and its readers-writer lock. The public calls that make,
+ * delete and query a set are in set_api.c, above every file that uses this.
  */
 #ifndef PMEMSET_SET_H
 #define PMEMSET_SET_H
@@ -15,9 +17,9 @@
 
 #include "config.h"
 #include "index.h"
+#include "lookup.h"
 
 struct arena;
-struct lookup_block;
 
 struct set_data_path {
 	pmem2_persist_fn persist;
@@ -48,10 +50,8 @@ struct pmemset {
 	struct set_data_path data_path;
 	atomic_bool data_path_ready;
 
-	/* lookup.c: the lookup table, NULL while the index has changed */
-	_Atomic(struct lookup_block *) lookup;
-	atomic_size_t lookups_missed; /* since the last change */
-	atomic_bool lookup_building;
+	/* lookup.c: the index's read-only copy for lookups by address */
+	struct lookup_cache lookup;
 };
 
 /*

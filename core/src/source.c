@@ -15,7 +15,7 @@
 
 #include "alloc.h"
 #include "errormsg.h"
-#include "pmem2_guard.h"
+#include "fault.h"
 #include "source.h"
 
 #define SOURCE_FILE_MODE 0644

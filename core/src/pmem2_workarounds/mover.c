@@ -13,8 +13,8 @@
  * libminiasync's headers are not installed here. The object is therefore an
  * inert placeholder: it is never dereferenced by anything we call.
  */
+#include "fault.h"
 #include "mover.h"
-#include "pmem2_guard.h"
 
 struct vdm;
 /* public in libpmem2 but declared only in <libpmem2/async.h>, which needs
