@@ -18,5 +18,9 @@ pmemsetfs_install_deps() {
 	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
 }
 
+# the package test checks the .deb files with lintian and the installed
+# bash completion with bash-completion
+pmemsetfs_packages+=(lintian bash-completion)
+
 # .pmemset/status.json is written with json-c; its tests read it with jq
 pmemsetfs_packages+=(libjson-c-dev jq)

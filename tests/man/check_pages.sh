@@ -85,7 +85,7 @@ declare -A required=(
 	[3]="NAME|SYNOPSIS|DESCRIPTION|RETURN VALUE|ERRORS|EXAMPLE|SEE ALSO"
 	[5]="NAME|SYNOPSIS|DESCRIPTION|ERRORS|EXAMPLES|SEE ALSO"
 	[7]="NAME|SYNOPSIS|DESCRIPTION|ENVIRONMENT|NOTES|SEE ALSO"
-	[8]="NAME|SYNOPSIS|DESCRIPTION|OPTIONS|SIGNALS|EXIT STATUS|FILES|EXAMPLES|SEE ALSO"
+	[1]="NAME|SYNOPSIS|DESCRIPTION|OPTIONS|SIGNALS|EXIT STATUS|FILES|EXAMPLES|SEE ALSO"
 )
 for page in "${pages[@]}"; do
 	[[ $(head -n 1 "$page") == .so* ]] && continue
@@ -97,6 +97,9 @@ for page in "${pages[@]}"; do
 			fail "$name: no $heading section"
 	done
 	lexgrog "$page" >/dev/null || fail "$name: whatis cannot parse NAME"
+	# the title line names the section the page is installed in
+	th=$(grep -m1 '^\.TH ' "$page" | awk '{ print $3 }')
+	[ "$th" = "$section" ] || fail "$name: .TH says section $th"
 	grep -q '@example\|@PROJECT_VERSION@' "$page" &&
 		fail "$name: a build marker was left unexpanded"
 	# the example is the program the tests run, not a fragment
@@ -138,7 +141,7 @@ for sym in $symbols; do
 	}
 	case $where in "$MANPATH"/*) ;; *) fail "installed: $sym found at $where" ;; esac
 done
-for query in "8 pmemsetfs" "5 pmemsetfs.set" "7 libpmemset"; do
+for query in "1 pmemsetfs" "5 pmemsetfs.set" "7 libpmemset"; do
 	# shellcheck disable=SC2086 # section and name are two words
 	man -w $query >/dev/null 2>&1 || fail "installed: man -w $query finds nothing"
 done

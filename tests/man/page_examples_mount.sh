@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# The examples of pmemsetfs.set(5) and pmemsetfs(8) work as printed: each
+# The examples of pmemsetfs.set(5) and pmemsetfs(1) work as printed: each
 # set file of pmemsetfs.set(5) mounts (its absolute paths moved under the
 # test's directory) with one file per part, of the length it gives, and the
-# session in pmemsetfs(8) (mount, dd, cmp, ctl part/unmap, rm, unmount)
+# session in pmemsetfs(1) (mount, dd, cmp, ctl part/unmap, rm, unmount)
 # runs as shown.
 # usage: page_examples_mount.sh DAEMON HELPER_DIR SOURCE_DIR
 . "$(dirname "$0")/../fs/lib.sh"
@@ -64,16 +64,16 @@ while IFS= read -r line; do
 done < <(examples "$PAGES/fs/man/pmemsetfs.set.5")
 [ "$n" -ge 2 ] || fail "found only $n set-file examples in pmemsetfs.set(5)"
 
-# 2. the session of pmemsetfs(8): its set file, then its commands
-note "pmemsetfs(8) session"
-examples "$PAGES/fs/man/pmemsetfs.8" | relocate >"$T/session"
+# 2. the session of pmemsetfs(1): its set file, then its commands
+note "pmemsetfs(1) session"
+examples "$PAGES/fs/man/pmemsetfs.1" | relocate >"$T/session"
 sed -n '/^\$ cat my.set$/,/^\$/p' "$T/session" | sed '1d;$d' >"$SRC/my.set"
-grep -q '^part ' "$SRC/my.set" || fail "no set file in the session of pmemsetfs(8)"
+grep -q '^part ' "$SRC/my.set" || fail "no set file in the session of pmemsetfs(1)"
 mount_set "$SRC/my.set"
 # every command the session shows after mounting, in order, must succeed
 grep '^\$ ' "$T/session" | sed 's/^\$ //' |
 	grep -v -e '^cat my.set' -e '^pmemsetfs ' >"$T/commands"
-[ "$(wc -l <"$T/commands")" -ge 5 ] || fail "too few commands in pmemsetfs(8)"
+[ "$(wc -l <"$T/commands")" -ge 5 ] || fail "too few commands in pmemsetfs(1)"
 while IFS= read -r command; do
 	note "$ $command"
 	case $command in
@@ -81,5 +81,5 @@ while IFS= read -r command; do
 	*) (cd "$SRC" && eval "$command") >/dev/null || fail "'$command' failed" ;;
 	esac
 done <"$T/commands"
-[ -z "$DAEMON_PID" ] || fail "the session of pmemsetfs(8) did not unmount"
+[ -z "$DAEMON_PID" ] || fail "the session of pmemsetfs(1) did not unmount"
 [ -f "$SRC/pmem/more" ] || fail "the ctl part command did not create its file"

@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
 # The Debian packages as a user gets them: scripts/package.sh builds them,
-# `apt-get install ./…deb` installs them on this machine, dpkg -L lists every
-# file, the installed /usr/bin/pmemsetfs mounts a set through
-# `mount -t fuse.pmemsetfs` and through an /etc/fstab line (`mount MNT`),
-# found by /sbin/mount.fuse3 with mount(8)'s own PATH, the installed example
-# builds with `pkg-config libpmemset` and runs without LD_LIBRARY_PATH; then
-# `apt-get purge` must leave no file, no ldconfig entry and the old fstab.
+# lintian finds no error, warning, info or pedantic tag in them, `apt-get
+# install ./…deb` installs them on this machine, dpkg -L lists every file,
+# each package has its copyright, changelog and README, `man 1 pmemsetfs`
+# and every other page render, the installed /usr/bin/pmemsetfs mounts a set
+# through `mount -t pmemsetfs` (/sbin/mount.pmemsetfs), `mount -t
+# fuse.pmemsetfs` (/sbin/mount.fuse.pmemsetfs) and /etc/fstab lines of
+# either type (`mount MNT`), bash completes its options and ctl commands and
+# the part names of a mount, `pkg-config libpmemset` prints no system
+# directory, the example in libpmemset-dev's doc folder builds with it and
+# runs without LD_LIBRARY_PATH; then `apt-get purge` must leave no file, no
+# ldconfig entry and the old fstab.
 # Whatever happens, the trap unmounts, removes the fstab line and purges.
 # usage: deb_install_mount_fstab_purge.sh SOURCE_DIR BUILD_DIR HELPER_DIR [SANITIZE]
 set -euo pipefail
@@ -13,7 +18,10 @@ src=$(cd "$1" && pwd)
 build=$2
 helpers=$3
 name=$(basename "$0" .sh)
-packages=(pmemsetfs libpmemset-dev libpmemset1)
+packages=(pmemsetfs libpmemset-dev libpmemset1 pmemsetfs-dbgsym libpmemset1-dbgsym)
+# lintian tags (other than classification) accepted, each with its reason
+# in scripts/package.sh; none today
+accepted_tags=()
 
 skip()
 {
@@ -39,6 +47,10 @@ for pkg in "${packages[@]}"; do
 	[ -z "$(dpkg_state "$pkg")" ] ||
 		skip "package $pkg is on this machine already; not replacing and purging it"
 done
+# the test's own tools (scripts/deps.sh lists them for a fresh machine)
+. "$src/scripts/deps.sh"
+pmemsetfs_install_deps lintian bash-completion >/dev/null 2>&1 ||
+	skip "cannot install lintian and bash-completion with apt-get"
 # mount.fuse3's /bin/sh searches /usr/local first: a pmemsetfs there (a
 # `cmake --install` copy, or tests/fs/mount_via_mount_t.sh's link if that
 # test was killed) would be run instead of the packaged one
@@ -54,7 +66,7 @@ TEST_DEADLINE=900 # a first package build compiles the whole tree
 . "$src/tests/fs/lib.sh"
 chmod 755 "$T" # apt fetches local .deb files as user _apt
 # our fstab line names $T, so it is unique; we only ever append it
-fstab_line="$T/set $MNT fuse.pmemsetfs noauto,persist=fsync 0 0"
+fstab_line="$T/set $MNT pmemsetfs noauto,persist=fsync 0 0" # and fuse.pmemsetfs
 fstab_existed=false
 touch "$T/fstab.orig"
 [ -e /etc/fstab ] && fstab_existed=true && cp -p /etc/fstab "$T/fstab.orig"
@@ -100,14 +112,34 @@ for pkg in "${packages[@]}"; do
 	assert_eq "$version" "$(dpkg-deb -f "$T/out/$deb" Version)" "version of $pkg"
 done
 
+note "lintian: no error, warning, info or pedantic tag"
+# lint_tags DEB...: every tag lintian reports, except classification (C:)
+lint_tags()
+{
+	(cd "$T/out" && lintian -I -E --pedantic "$@") >"$T/lintian.out" 2>&1 || true
+	grep -vE '^(running with root privileges|[CN]:|$)' "$T/lintian.out" || true
+}
+unexpected=$(lint_tags "${debs[@]}")
+for tag in "${accepted_tags[@]}"; do
+	unexpected=$(grep -vE "^[IPX]: [^ ]+: $tag( |$)" <<<"$unexpected" || true)
+done
+[ -z "$unexpected" ] || fail "lintian: $unexpected"
+# the check can fail: the same package without its copyright file
+dpkg-deb -R "$T/out/pmemsetfs_${version}_$arch.deb" "$T/broken"
+rm "$T/broken/usr/share/doc/pmemsetfs/copyright"
+dpkg-deb --root-owner-group -b "$T/broken" "$T/out/broken.deb" >/dev/null
+grep -q '^E: pmemsetfs: no-copyright-file' <<<"$(lint_tags ./broken.deb)" ||
+	fail "lintian does not see a missing copyright file: $(cat "$T/lintian.out")"
+rm -r "$T/broken" "$T/out/broken.deb"
+
 # every path of the packages, and which of them exist before we install
 (cd "$T/out" && for deb in "${debs[@]}"; do dpkg-deb -c "$deb"; done) | awk '{ print $6 }' | sed 's|^\./|/|; s|/$||' |
 	grep -v '^$' | sort -u >"$T/paths"
 grep -qx /usr/bin/pmemsetfs "$T/paths" || fail "no /usr/bin/pmemsetfs in the packages"
 while read -r p; do
 	if [ -e "$p" ] || [ -L "$p" ]; then
-		[ -d "$p" ] && [ ! -L "$p" ] ||
-			skip "$p exists and does not come from a package; not overwriting it"
+		# (a directory may be a link to one: /sbin on a merged-/usr system)
+		[ -d "$p" ] || skip "$p exists and does not come from a package; not overwriting it"
 		echo "$p"
 	fi
 done <"$T/paths" >"$T/paths.before"
@@ -145,8 +177,21 @@ multiarch=$(dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null || gcc -print-mul
 for p in /usr/bin/pmemsetfs /usr/lib/$multiarch/libpmemset.so.1 \
 	/usr/lib/$multiarch/libpmemset.so /usr/lib/$multiarch/libpmemset.a \
 	/usr/lib/$multiarch/pkgconfig/libpmemset.pc /usr/include/libpmemset.h \
-	/usr/share/doc/pmemsetfs/README.md /usr/share/doc/pmemsetfs/examples/two_parts.c; do
+	/usr/share/doc/libpmemset-dev/examples/two_parts.c /sbin/mount.pmemsetfs \
+	/sbin/mount.fuse.pmemsetfs /usr/share/bash-completion/completions/pmemsetfs; do
 	grep -qxF "$p" "$T/listed" || fail "dpkg -L does not list $p"
+done
+# each package's own documentation, compressed: the README of the tree,
+# the changelog of this version, the machine-readable copyright
+for pkg in pmemsetfs libpmemset-dev libpmemset1; do
+	doc=/usr/share/doc/$pkg
+	zcat "$doc/README.md.gz" | cmp -s - "$src/README.md" ||
+		fail "$doc/README.md.gz is not the tree's README.md"
+	first=$(zcat "$doc/changelog.gz" | head -n 1)
+	assert_eq "pmemsetfs ($version) unstable; urgency=medium" "$first" "$doc/changelog.gz"
+	assert_eq "Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/" \
+		"$(head -n 1 "$doc/copyright")" "$doc/copyright"
+	grep -qx 'License: BSD-3-Clause' "$doc/copyright" || fail "$doc/copyright names no BSD-3-Clause"
 done
 # (outputs kept in variables: grep -q on a pipe would SIGPIPE under pipefail)
 cache=$(ldconfig -p)
@@ -166,6 +211,9 @@ if command -v man >/dev/null; then
 		[ -s "$T/page.txt" ] || fail "man $section $title renders nothing"
 	done <"$T/pages"
 	note "$(wc -l <"$T/pages") man pages render"
+	assert_eq /usr/share/man/man1/pmemsetfs.1.gz "$(man -w 1 pmemsetfs)" "man -w 1 pmemsetfs"
+	MANPAGER=cat MANWIDTH=80 man 1 pmemsetfs >"$T/page.txt" 2>/dev/null
+	grep -q 'mount -t pmemsetfs' "$T/page.txt" || fail "man 1 pmemsetfs shows no mount -t pmemsetfs"
 fi
 shown=$(/usr/bin/pmemsetfs --version)
 grep -qx "pmemsetfs version $version" <<<"$shown" ||
@@ -194,34 +242,82 @@ use_and_unmount()
 	assert_sources_match_model
 }
 
-note "mount -t fuse.pmemsetfs with the installed binary"
-mount -t fuse.pmemsetfs "$T/set" "$MNT" 2>"$T/mount.err" ||
-	fail "mount -t fuse.pmemsetfs failed: $(cat "$T/mount.err")"
+# complete WORD...: what bash-completion offers for the last WORD of
+# `pmemsetfs WORD...`, one a line, with the installed completion loaded the
+# way bash-completion loads it (by the command's name, on first use)
+complete_words()
+{
+	bash -c '. /usr/share/bash-completion/bash_completion
+		__load_completion pmemsetfs || exit 2
+		complete -p pmemsetfs >"$0.spec"
+		COMP_WORDS=(pmemsetfs "$@")
+		COMP_CWORD=$#
+		COMP_LINE="${COMP_WORDS[*]}"
+		COMP_POINT=${#COMP_LINE}
+		_pmemsetfs pmemsetfs "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD - 1]}"
+		printf "%s\n" "${COMPREPLY[@]}" | sort' "$T/complete" "$@"
+}
+check_completion()
+{
+	complete_words -V >/dev/null || fail "bash-completion does not load the pmemsetfs completion"
+	assert_eq "complete -F _pmemsetfs pmemsetfs" "$(cat "$T/complete.spec")" "complete -p pmemsetfs"
+	assert_eq "--version" "$(complete_words --vers)" "completion of --vers"
+	assert_eq "$(printf 'fsync\nwrite')" "$(complete_words -o persist=)" "completion of -o persist="
+	assert_eq "ro,cache=" "$(complete_words -o ro,cac)" "completion of -o ro,cac"
+	assert_eq "$MNT" "$(complete_words ctl "${MNT%?}")" "completion of the mount point after ctl"
+	assert_eq remove-range "$(complete_words ctl "$MNT" rem)" "completion of a ctl command"
+	assert_eq a "$(complete_words ctl "$MNT" unmap "")" "completion of a part name after unmap"
+	assert_eq 0 "$(complete_words ctl "$MNT" remove-range "")" "completion of a map name"
+}
+
+note "mount -t pmemsetfs (/sbin/mount.pmemsetfs) with the installed binary"
+mount -t pmemsetfs "$T/set" "$MNT" 2>"$T/mount.err" ||
+	fail "mount -t pmemsetfs failed: $(cat "$T/mount.err")"
 wait_mounted "$MNT"
+assert_eq fuse.pmemsetfs "$(findmnt -n -o FSTYPE "$MNT")" "type of the mount -t pmemsetfs mount"
+note "bash completion of the installed pmemsetfs"
+check_completion
 use_and_unmount
 
-note "an /etc/fstab line, mount MNT"
-{
-	[ ! -s /etc/fstab ] || [ -z "$(tail -c 1 /etc/fstab)" ] || echo
-	echo "$fstab_line"
-} >>/etc/fstab
-mount "$MNT" 2>"$T/mount.err" || fail "mount $MNT (fstab) failed: $(cat "$T/mount.err")"
+note "mount -t fuse.pmemsetfs (/sbin/mount.fuse.pmemsetfs) with the installed binary"
+mount -t fuse.pmemsetfs -o persist=fsync "$T/set" "$MNT" 2>"$T/mount.err" ||
+	fail "mount -t fuse.pmemsetfs failed: $(cat "$T/mount.err")"
 wait_mounted "$MNT"
 grep -q "persist.*fsync" "$MNT/.pmemset/status" ||
-	fail "persist=fsync from fstab not in status: $(cat "$MNT/.pmemset/status")"
+	fail "-o persist=fsync not in status: $(cat "$MNT/.pmemset/status")"
 use_and_unmount
-restore_fstab
-if $fstab_existed; then
-	cmp -s /etc/fstab "$T/fstab.orig" || fail "/etc/fstab differs from before the test"
-else
-	[ ! -e /etc/fstab ] || fail "/etc/fstab was made by the test and is left"
-fi
+
+for type in pmemsetfs fuse.pmemsetfs; do
+	note "an /etc/fstab line of type $type, mount MNT"
+	fstab_line="$T/set $MNT $type noauto,persist=fsync 0 0"
+	{
+		[ ! -s /etc/fstab ] || [ -z "$(tail -c 1 /etc/fstab)" ] || echo
+		echo "$fstab_line"
+	} >>/etc/fstab
+	mount "$MNT" 2>"$T/mount.err" || fail "mount $MNT (fstab, $type) failed: $(cat "$T/mount.err")"
+	wait_mounted "$MNT"
+	grep -q "persist.*fsync" "$MNT/.pmemset/status" ||
+		fail "persist=fsync from fstab not in status: $(cat "$MNT/.pmemset/status")"
+	use_and_unmount
+	restore_fstab
+	if $fstab_existed; then
+		cmp -s /etc/fstab "$T/fstab.orig" || fail "/etc/fstab differs from before the test"
+	else
+		[ ! -e /etc/fstab ] || fail "/etc/fstab was made by the test and is left"
+	fi
+done
+
+note "pkg-config libpmemset: no system directory"
+assert_eq "$(env -u PKG_CONFIG_PATH pkg-config --cflags libpmem2)" \
+	"$(env -u PKG_CONFIG_PATH pkg-config --cflags libpmemset)" "pkg-config --cflags libpmemset"
+libs=$(env -u PKG_CONFIG_PATH pkg-config --libs libpmemset)
+[[ "$libs" =~ ^-lpmemset\ -lpmem2\ *$ ]] || fail "pkg-config --libs libpmemset: $libs"
 
 note "the installed example, built with pkg-config, run without LD_LIBRARY_PATH"
 mkdir "$T/example"
 (cd "$T/example" && env -u PKG_CONFIG_PATH -u LD_LIBRARY_PATH -u LIBRARY_PATH -u CPATH \
 	cc -std=gnu11 -Wall -Wextra -Werror $(env -u PKG_CONFIG_PATH pkg-config --cflags libpmemset) \
-	/usr/share/doc/pmemsetfs/examples/two_parts.c -o two_parts \
+	/usr/share/doc/libpmemset-dev/examples/two_parts.c -o two_parts \
 	$(env -u PKG_CONFIG_PATH pkg-config --libs libpmemset)) 2>"$T/cc.err" ||
 	fail "the example does not build with pkg-config libpmemset: $(cat "$T/cc.err")"
 dynamic=$(readelf -d "$T/example/two_parts")
