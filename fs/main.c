@@ -18,17 +18,17 @@
 #include <syslog.h>
 #include <unistd.h>
 
-#include "bdi.h"
-#include "ctl_client.h"
-#include "kernel_io.h"
-#include "log.h"
-#include "mountinfo.h"
-#include "mountpoint_check.h"
-#include "ops.h"
-#include "options.h"
-#include "read_only.h"
-#include "set_build.h"
-#include "signals.h"
+#include "startup/bdi.h"
+#include "ctl/ctl_client.h"
+#include "startup/kernel_io.h"
+#include "base/log.h"
+#include "base/mountinfo.h"
+#include "startup/mountpoint_check.h"
+#include "ops/ops.h"
+#include "startup/options.h"
+#include "set/read_only.h"
+#include "set/set_build.h"
+#include "startup/signals.h"
 
 static struct namespace ns;
 
