@@ -16,8 +16,10 @@
 #include <syslog.h>
 #include <unistd.h>
 
+#define FUSE_USE_VERSION 314
+#include <fuse_log.h>
+
 #include "base/log.h"
-#include "tree/namespace.h"
 
 #define SYSLOG_SOCKET "/dev/log"
 #define LOG_LINE_MAX 4096
@@ -34,7 +36,24 @@ static int log_fd = -1;
 static char *created_file;
 static char *created_dir;
 /* resolved while the working directory is still the user's */
-static char setfile_path[PATH_MAX], mountpoint_path[PATH_MAX];
+static char mountpoint_path[PATH_MAX];
+
+int reason_fail(char *err, size_t errlen, int code, const char *format, ...)
+{
+	va_list ap;
+	va_start(ap, format);
+	vsnprintf(err, errlen, format, ap);
+	va_end(ap);
+	return code;
+}
+
+int reason_fail_with_detail(char *err, size_t errlen, int code,
+			    const char *reason, const char *detail)
+{
+	if (*detail == '\0')
+		return reason_fail(err, errlen, code, "%s", reason);
+	return reason_fail(err, errlen, code, "%s: %s", reason, detail);
+}
 
 void log_utc_time(const struct timespec *t, bool millis, char *out,
 		  size_t outlen)
@@ -146,10 +165,8 @@ static void resolve(const char *path, char *dst)
 		snprintf(dst, PATH_MAX, "%s", path);
 }
 
-int log_open(const char *value, bool foreground, const char *setfile,
-	     const char *mountpoint)
+int log_open(const char *value, bool foreground, const char *mountpoint)
 {
-	resolve(setfile, setfile_path);
 	resolve(mountpoint, mountpoint_path);
 	if (value == NULL)
 		value = foreground ? "stderr" : "syslog";
@@ -224,31 +241,6 @@ void log_start(void)
 	} else if (log_fd >= 0) {
 		fuse_set_log_func(log_to_fd);
 	}
-}
-
-void log_startup_line(struct namespace *ns)
-{
-	const struct set_settings *s = &ns->settings;
-	enum pmem2_granularity store;
-	char reservation[32] = "none";
-	pthread_mutex_lock(&ns->lock);
-	bool known = pmemset_get_store_granularity(ns->set, &store) == 0;
-	if (s->reservation != 0)
-		snprintf(reservation, sizeof(reservation), "%zu",
-			 s->reservation);
-	fuse_log(FUSE_LOG_INFO,
-		 "pmemsetfs: mounted %s on %s: %zu part%s, %zu map%s; "
-		 "persist=%s cache=%s coalescing=%s granularity=%s "
-		 "(store: %s) reservation=%s\n",
-		 setfile_path, mountpoint_path, ns->nparts,
-		 ns->nparts == 1 ? "" : "s", ns->nmaps,
-		 ns->nmaps == 1 ? "" : "s", setfile_persist_name(s->persist),
-		 ns->direct_io ? "direct" : "page",
-		 setfile_coalescing_name(s->coalescing),
-		 setfile_granularity_name(s->granularity),
-		 known ? setfile_granularity_name(store) : "none mapped",
-		 reservation);
-	pthread_mutex_unlock(&ns->lock);
 }
 
 void log_close(bool startup_failed)

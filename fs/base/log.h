@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * log.h -- where the daemon's messages go once it runs (-o log=): syslog,
+ * log.h -- the daemon's messages: a failure's reason, formatted once, and
+ * where messages go once it runs (-o log=): syslog,
  * stderr or a file, chosen and opened before it goes to the background,
  * with a file under the runtime directory when there is no syslog, so the
  * errors of a background daemon are never lost. Every message goes through
@@ -15,7 +16,16 @@
 
 #define LOG_TIME_MAX 40
 
-struct namespace;
+/*
+ * One way to fail with a reason a person reads: formats it into err and
+ * returns code, so each failure of set-up, parsing or a ctl command is
+ * one line: return reason_fail(err, errlen, -ENOENT, "no part '%s'", n);
+ */
+int reason_fail(char *err, size_t errlen, int code, const char *format, ...)
+	__attribute__((__format__(__printf__, 4, 5)));
+/* "REASON", or "REASON: DETAIL" when a library added a detail. */
+int reason_fail_with_detail(char *err, size_t errlen, int code,
+			    const char *reason, const char *detail);
 
 /* t as UTC ISO 8601: 2026-12-03T08:40:00Z (millis: 08:40:00.123Z). */
 void log_utc_time(const struct timespec *t, bool millis, char *out,
@@ -28,17 +38,13 @@ bool log_target_valid(const char *value);
  * Chooses the target (value NULL: syslog in the background, stderr in the
  * foreground) and opens it: a file is created or appended to now, while
  * errors still reach the user. A missing syslog is announced on stderr with
- * the file that takes its place. The set file and mount point are resolved
- * now, for the start-up line. Returns 0, or -1 with a message on stderr.
+ * the file that takes its place (named after the mount point). Returns 0, or -1
+ * with a message on stderr.
  */
-int log_open(const char *value, bool foreground, const char *setfile,
-	     const char *mountpoint);
+int log_open(const char *value, bool foreground, const char *mountpoint);
 
 /* Sends fuse_log (ours and libfuse's) to the target from now on. */
 void log_start(void);
-
-/* The start-up line at the info level: set file, parts, maps, modes. */
-void log_startup_line(struct namespace *ns);
 
 /* startup_failed: a log file that log_open created is removed again. */
 void log_close(bool startup_failed);

@@ -30,7 +30,7 @@ static void unescape_octal(char *s)
 	*out = '\0';
 }
 
-static bool is_at_or_below(const char *path, const char *top)
+bool path_is_at_or_below(const char *path, const char *top)
 {
 	size_t len = strlen(top);
 	if (strcmp(top, "/") == 0)
@@ -69,7 +69,7 @@ bool path_leads_into(const char *path, const char *mountpoint)
 		if (snprintf(next, sizeof(next), "%s/%s", done, component) >=
 		    (int)sizeof(next))
 			return true;
-		if (is_at_or_below(next, mountpoint))
+		if (path_is_at_or_below(next, mountpoint))
 			return true; /* and we never lstat it */
 		struct stat st;
 		if (lstat(next, &st) != 0 || !S_ISLNK(st.st_mode)) {
@@ -90,7 +90,7 @@ bool path_leads_into(const char *path, const char *mountpoint)
 		if (link[0] == '/')
 			done[0] = '\0';
 	}
-	return is_at_or_below(done[0] ? done : "/", mountpoint);
+	return path_is_at_or_below(done[0] ? done : "/", mountpoint);
 }
 
 bool mountinfo_find_in(int fd, const char *path, dev_t *dev)

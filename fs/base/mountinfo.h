@@ -25,6 +25,9 @@ bool mountinfo_find(const char *path, dev_t *dev);
 int mountinfo_open(void);
 bool mountinfo_find_in(int fd, const char *path, dev_t *dev);
 
+/* true when path is top or below it, by its words alone (no lookup). */
+bool path_is_at_or_below(const char *path, const char *top);
+
 /*
  * true when path leads to mountpoint or below it: resolved component by
  * component (".", "..", "//", symlinks), comparing each prefix with the

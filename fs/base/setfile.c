@@ -9,28 +9,20 @@
  * without FUSE or pmem; reading the file itself is setfile_load's job.
  */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/hash_table.h"
+#include "base/log.h"
 #include "base/setfile.h"
 
 #define MAX_WORDS 16
 #define MAX_LINE 4096
 
-static int fail(char *err, size_t errlen, const char *format, ...)
-	__attribute__((__format__(__printf__, 3, 4)));
-
-static int fail(char *err, size_t errlen, const char *format, ...)
-{
-	va_list ap;
-	va_start(ap, format);
-	vsnprintf(err, errlen, format, ap);
-	va_end(ap);
-	return -1;
-}
+/* The parser's failures are all -1 with the reason in err. */
+#define fail(err, errlen, ...) reason_fail(err, errlen, -1, __VA_ARGS__)
 
 int setfile_parse_size(const char *text, size_t *size)
 {
@@ -321,66 +313,47 @@ int setfile_parse_part(const char *words_text, const char *base_dir,
 }
 
 /*
- * Part names seen so far, for the duplicate check: a hash of indexes into
- * spec->parts (index + 1; 0 is an empty slot), so a 10,000-part set file
- * is not a quadratic number of string compares.
+ * Part names seen so far, for the duplicate check: entries are indexes
+ * into spec->parts plus one (an entry is never NULL), since the array
+ * moves as it grows; a 10,000-part set file is then not a quadratic
+ * number of string compares.
  */
-struct name_table {
-	size_t *slots;
-	size_t cap; /* a power of two */
-};
-
-static size_t name_hash(const char *name)
+static const char *name_at(const void *entry, const struct set_spec *spec)
 {
-	size_t h = 1469598103934665603ull; /* FNV-1a */
-	for (; *name; name++)
-		h = (h ^ (unsigned char)*name) * 1099511628211ull;
-	return h;
+	return spec->parts[(uintptr_t)entry - 1].name;
 }
 
-/* The slot holding name, or the empty one where it belongs. */
-static size_t *name_slot(const struct name_table *t,
-			 const struct set_spec *spec, const char *name)
+static size_t name_entry_hash(const void *entry, const void *spec)
 {
-	size_t mask = t->cap - 1, i = name_hash(name) & mask;
-	while (t->slots[i] != 0 &&
-	       strcmp(spec->parts[t->slots[i] - 1].name, name) != 0)
-		i = (i + 1) & mask;
-	return &t->slots[i];
+	return hash_string(name_at(entry, spec));
 }
 
-static int name_table_grow(struct name_table *t, const struct set_spec *spec)
+static bool name_entry_is(const void *entry, const void *name, const void *spec)
 {
-	size_t cap = t->cap ? t->cap * 2 : 64;
-	struct name_table bigger = {calloc(cap, sizeof(size_t)), cap};
-	if (bigger.slots == NULL)
-		return -1;
-	for (size_t i = 0; i < spec->nparts; i++)
-		*name_slot(&bigger, spec, spec->parts[i].name) = i + 1;
-	free(t->slots);
-	*t = bigger;
-	return 0;
+	return strcmp(name_at(entry, spec), name) == 0;
 }
 
-static int add_part(struct set_spec *spec, struct name_table *names,
+static int add_part(struct set_spec *spec, struct hash_table *names,
 		    struct part_spec *part, char *err, size_t errlen)
 {
-	if (2 * (spec->nparts + 1) > names->cap &&
-	    name_table_grow(names, spec) != 0)
-		return fail(err, errlen, "out of memory");
-	size_t *slot = name_slot(names, spec, part->name);
-	if (*slot != 0)
+	uintptr_t seen = (uintptr_t)hash_table_find(
+		names, hash_string(part->name), name_entry_is, part->name);
+	if (seen != 0)
 		return fail(err, errlen,
 			    "part %s: duplicate name "
 			    "(first defined on line %u)",
-			    part->name, spec->parts[*slot - 1].line);
+			    part->name, spec->parts[seen - 1].line);
 	struct part_spec *grown =
 		realloc(spec->parts, (spec->nparts + 1) * sizeof(*spec->parts));
 	if (grown == NULL)
 		return fail(err, errlen, "out of memory");
 	spec->parts = grown;
 	spec->parts[spec->nparts++] = *part;
-	*slot = spec->nparts;
+	if (hash_table_add(names, (void *)(uintptr_t)spec->nparts) != 0) {
+		/* the caller frees part: the spec must not keep it */
+		spec->nparts--;
+		return fail(err, errlen, "out of memory");
+	}
 	return 0;
 }
 
@@ -428,7 +401,7 @@ static void default_settings(struct set_settings *s)
 }
 
 static int parse_line(char *line, unsigned lineno, const char *base_dir,
-		      struct set_spec *spec, struct name_table *names,
+		      struct set_spec *spec, struct hash_table *names,
 		      char *err, size_t errlen)
 {
 	char *words[MAX_WORDS];
@@ -458,7 +431,7 @@ int setfile_parse_text(const char *text, const char *base_dir,
 	default_settings(&spec->settings);
 	unsigned lineno = 0;
 	char reason[SETFILE_ERR_MAX];
-	struct name_table names = {0};
+	struct hash_table names = HASH_TABLE_INIT(name_entry_hash, spec);
 	/* editors on some systems start UTF-8 text with a byte-order mark */
 	const char *p = text;
 	if (strncmp(p, UTF8_BOM, strlen(UTF8_BOM)) == 0)
@@ -479,7 +452,7 @@ int setfile_parse_text(const char *text, const char *base_dir,
 			goto err_clear;
 		p += len + (eol != NULL);
 	}
-	free(names.slots);
+	hash_table_clear(&names);
 	if (spec->nparts == 0) {
 		set_spec_clear(spec);
 		return fail(err, errlen, " no part directive");
@@ -487,7 +460,7 @@ int setfile_parse_text(const char *text, const char *base_dir,
 	return 0;
 
 err_clear:
-	free(names.slots);
+	hash_table_clear(&names);
 	fail(err, errlen, "%u: %s", lineno, reason);
 	set_spec_clear(spec);
 	return -1;

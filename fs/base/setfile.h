@@ -85,6 +85,11 @@ int setfile_parse_part(const char *words, const char *base_dir,
 int setfile_parse_text(const char *text, const char *base_dir,
 		       struct set_spec *spec, char *err, size_t errlen);
 
+/* setfile_load.c: */
+/* Reads and parses a set file; relative paths are taken from its dir. */
+int setfile_load(const char *path, struct set_spec *spec, char *err,
+		 size_t errlen);
+
 /* Applies the settings given in override on top of spec's. */
 void setfile_apply_overrides(struct set_settings *settings,
 			     const struct set_settings *override);

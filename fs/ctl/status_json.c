@@ -3,16 +3,16 @@
  * status_json.c -- .pmemset/status.json: the facts of .pmemset/status
  * (settings, maps, parts, counters, last error) as one JSON object for
  * scripts and jq, written with json-c so quoting and escaping are right
- * whatever a part name or a path holds. A snapshot per open, like status.
+ * whatever a part name or a path holds. The JSON formatter of the status
+ * snapshot (status.c), so both files always show the same facts.
  */
 #include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "ops/handlers.h"
 #include "base/log.h"
-#include "ctl/map_parts.h"
+#include "ctl/status.h"
 
 /* Adds key: value to obj; *ok turns false if value could not be made. */
 static void add(struct json_object *obj, const char *key,
@@ -40,16 +40,11 @@ static struct json_object *address(const void *addr)
 	return json_object_new_string(text);
 }
 
-static struct json_object *maps_locked(struct namespace *ns, bool *ok)
+static struct json_object *maps(const struct status_snapshot *snap, bool *ok)
 {
-	struct map_parts mp;
-	if (map_parts_build_locked(ns, &mp) != 0) {
-		*ok = false;
-		return NULL;
-	}
 	struct json_object *maps = json_object_new_array();
-	for (size_t i = 0; maps != NULL && i < ns->nmaps; i++) {
-		const struct map_view *m = ns->maps[i];
+	for (size_t i = 0; maps != NULL && i < snap->nmaps; i++) {
+		const struct status_map *m = &snap->maps[i];
 		struct json_object *map = json_object_new_object();
 		struct json_object *names = json_object_new_array();
 		if (map == NULL || names == NULL) {
@@ -58,40 +53,39 @@ static struct json_object *maps_locked(struct namespace *ns, bool *ok)
 			*ok = false;
 			break;
 		}
-		for (size_t k = mp.start[i]; k < mp.start[i + 1]; k++)
+		for (size_t k = 0; k < m->count; k++) {
+			size_t part = snap->map_order[m->first + k];
 			append(names,
-			       json_object_new_string(
-				       ns->parts[mp.order[k]]->name),
+			       json_object_new_string(snap->parts[part].name),
 			       ok);
+		}
 		add(map, "index", json_object_new_uint64(i), ok);
 		add(map, "address", address(m->addr), ok);
-		add(map, "length", json_object_new_uint64(m->size), ok);
+		add(map, "length", json_object_new_uint64(m->length), ok);
 		add(map, "parts", names, ok);
 		append(maps, map, ok);
 	}
-	map_parts_clear(&mp);
 	return maps;
 }
 
-static struct json_object *parts_locked(struct namespace *ns, bool *ok)
+static struct json_object *parts(const struct status_snapshot *snap, bool *ok)
 {
 	struct json_object *parts = json_object_new_array();
-	for (size_t i = 0; parts != NULL && i < ns->nparts; i++) {
-		const struct part_node *p = ns->parts[i];
+	for (size_t i = 0; parts != NULL && i < snap->nparts; i++) {
+		const struct status_part *p = &snap->parts[i];
 		struct json_object *part = json_object_new_object();
 		if (part == NULL) {
 			*ok = false;
 			break;
 		}
-		long map = ns_map_index_locked(ns, p->addr);
 		add(part, "name", json_object_new_string(p->name), ok);
 		add(part, "source", json_object_new_string(p->source), ok);
 		add(part, "temporary", json_object_new_boolean(p->temporary),
 		    ok);
 		add(part, "offset", json_object_new_uint64(p->offset), ok);
 		add(part, "length", json_object_new_uint64(p->length), ok);
-		if (map >= 0)
-			add(part, "map", json_object_new_uint64((size_t)map),
+		if (p->map >= 0)
+			add(part, "map", json_object_new_uint64((size_t)p->map),
 			    ok);
 		else
 			json_object_object_add(part, "map", NULL);
@@ -123,14 +117,15 @@ static struct json_object *last_error(const struct last_error *e, bool *ok)
 	return error;
 }
 
-static void settings_locked(struct namespace *ns, struct json_object *root,
-			    bool *ok)
+static void settings(const struct status_snapshot *snap,
+		     struct json_object *root, bool *ok)
 {
-	const struct set_settings *s = &ns->settings;
-	enum pmem2_granularity g;
-	if (pmemset_get_store_granularity(ns->set, &g) == 0)
+	const struct set_settings *s = &snap->settings;
+	if (snap->granularity_known)
 		add(root, "granularity",
-		    json_object_new_string(setfile_granularity_name(g)), ok);
+		    json_object_new_string(
+			    setfile_granularity_name(snap->granularity)),
+		    ok);
 	else
 		json_object_object_add(root, "granularity", NULL);
 	add(root, "required_granularity",
@@ -145,33 +140,25 @@ static void settings_locked(struct namespace *ns, struct json_object *root,
 		    ok);
 	else
 		json_object_object_add(root, "reservation", NULL);
-	/* the -o cache= value */
-	add(root, "cache",
-	    json_object_new_string(ns->direct_io ? "direct" : "page"), ok);
-	add(root, "write_cache",
-	    json_object_new_string(ns->direct_io   ? "none"
-				   : ns->writeback ? "writeback"
-						   : "write-through"),
-	    ok);
+	add(root, "cache", json_object_new_string(snap->cache), ok);
+	add(root, "write_cache", json_object_new_string(snap->write_cache), ok);
 }
 
-static char *status_json_locked(struct namespace *ns, size_t *len)
+/* The whole object, or NULL when any of it could not be made. */
+static char *format_json(const struct status_snapshot *snap, size_t *len)
 {
 	struct json_object *root = json_object_new_object();
 	if (root == NULL)
 		return NULL;
 	bool ok = true;
-	settings_locked(ns, root, &ok);
-	add(root, "maps", maps_locked(ns, &ok), &ok);
-	add(root, "parts", parts_locked(ns, &ok), &ok);
-	add(root, "bytes_read",
-	    json_object_new_uint64(atomic_load(&ns->counters.bytes_read)), &ok);
-	add(root, "bytes_written",
-	    json_object_new_uint64(atomic_load(&ns->counters.bytes_written)),
+	settings(snap, root, &ok);
+	add(root, "maps", maps(snap, &ok), &ok);
+	add(root, "parts", parts(snap, &ok), &ok);
+	add(root, "bytes_read", json_object_new_uint64(snap->bytes_read), &ok);
+	add(root, "bytes_written", json_object_new_uint64(snap->bytes_written),
 	    &ok);
-	add(root, "persists",
-	    json_object_new_uint64(atomic_load(&ns->counters.persists)), &ok);
-	struct json_object *error = last_error(&ns->last_error, &ok);
+	add(root, "persists", json_object_new_uint64(snap->persists), &ok);
+	struct json_object *error = last_error(&snap->last_error, &ok);
 	if (error != NULL)
 		add(root, "last_error", error, &ok);
 	else
@@ -196,14 +183,12 @@ static char *status_json_locked(struct namespace *ns, size_t *len)
 	return text;
 }
 
-size_t status_json_size_locked(struct namespace *ns)
+char *status_json_locked(struct namespace *ns, size_t *len)
 {
-	size_t len = 0;
-	free(status_json_locked(ns, &len));
-	return len;
-}
-
-void status_json_open(fuse_req_t req, struct fuse_file_info *fi)
-{
-	snapshot_open(req, fi, status_json_locked);
+	struct status_snapshot snap;
+	if (status_snapshot_take_locked(ns, &snap) != 0)
+		return NULL;
+	char *text = format_json(&snap, len);
+	status_snapshot_clear(&snap);
+	return text;
 }

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * part_attr.c -- part file attributes that tools rely on:
+ * attr.c -- attributes of everything in the tree (getattr, setattr) and
+ * the user.pmemset.* xattrs of part files. The fixed entries have fixed
+ * attributes; part files carry those that tools rely on:
  *  - times: the source's at mount; a write through the mount moves mtime
  *    and ctime to the write's time (make, rsync and backups see changes);
  *    utimens (`touch`) sets the source file's own times;
@@ -11,6 +13,7 @@
  *  - owner and mode: the source's, or what -o uid=, gid=, umask= say.
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
@@ -19,6 +22,9 @@
 #include <unistd.h>
 
 #include "ops/attr.h"
+#include "ops/handlers.h"
+
+#define ATTR_TIMEOUT 1.0
 
 /* SEEK_DATA steps before the rest is taken as allocated: keeps stat cheap */
 #define MAX_EXTENTS 1024
@@ -48,8 +54,8 @@ static void apply_ownership(const struct ownership *own, struct stat *st)
 		st->st_gid = own->gid;
 }
 
-void part_attr_fill_locked(struct namespace *ns, const struct part_node *p,
-			   struct stat *st, struct blocks_query *q)
+static void part_fill_locked(struct namespace *ns, const struct part_node *p,
+			     struct stat *st, struct blocks_query *q)
 {
 	const struct ownership *own = &ns->ownership;
 	st->st_mode = S_IFREG | (own->has_umask ? 0666 & ~own->umask : p->mode);
@@ -77,7 +83,7 @@ void part_attr_fill_locked(struct namespace *ns, const struct part_node *p,
 		q->wanted = false;
 }
 
-void map_attr_fill_locked(struct namespace *ns, struct stat *st)
+static void map_fill_locked(struct namespace *ns, struct stat *st)
 {
 	apply_ownership(&ns->ownership, st);
 	st->st_blocks = 0; /* its bytes are the parts' and counted there */
@@ -136,7 +142,7 @@ static int open_source(const char *path, dev_t dev, ino_t ino)
 	return fd;
 }
 
-void part_attr_count_blocks(const struct blocks_query *q, struct stat *st)
+void attr_count_blocks(const struct blocks_query *q, struct stat *st)
 {
 	if (!q->wanted)
 		return;
@@ -205,8 +211,8 @@ static int set_source_times(const char *path, dev_t dev, ino_t ino,
 	return ret;
 }
 
-int part_attr_set_times(struct namespace *ns, fuse_ino_t ino,
-			const struct stat *attr, int to_set)
+static int set_times(struct namespace *ns, fuse_ino_t ino,
+		     const struct stat *attr, int to_set)
 {
 	struct timespec times[2];
 	requested_times(attr, to_set, times);
@@ -252,4 +258,249 @@ int part_attr_set_times(struct namespace *ns, fuse_ino_t ino,
 	}
 	pthread_mutex_unlock(&ns->lock);
 	return 0;
+}
+
+static void dir_stat(struct namespace *ns, struct stat *st, nlink_t nlink)
+{
+	st->st_mode = S_IFDIR | 0755;
+	st->st_nlink = nlink;
+	st->st_uid = ns->uid;
+	st->st_gid = ns->gid;
+	st->st_mtim = st->st_ctim = st->st_atim = ns->mount_time;
+}
+
+static void file_stat(struct namespace *ns, struct stat *st, mode_t mode,
+		      size_t size)
+{
+	st->st_mode = S_IFREG | mode;
+	st->st_nlink = 1;
+	st->st_uid = ns->uid;
+	st->st_gid = ns->gid;
+	st->st_size = (off_t)size;
+	st->st_blocks = (blkcnt_t)((size + 511) / 512);
+	st->st_blksize = 1 << 20; /* invites 1 MiB requests */
+	st->st_mtim = st->st_ctim = st->st_atim = ns->mount_time;
+}
+
+int attr_stat_locked(struct namespace *ns, fuse_ino_t ino, struct stat *st,
+		     struct blocks_query *blocks)
+{
+	memset(st, 0, sizeof(*st));
+	st->st_ino = ino;
+	switch (ino) {
+	case INO_ROOT:
+		dir_stat(ns, st, 3);
+		return 0;
+	case INO_META_DIR:
+		dir_stat(ns, st, 3);
+		return 0;
+	case INO_MAPS_DIR:
+		dir_stat(ns, st, 2);
+		return 0;
+	case INO_STATUS:
+		file_stat(ns, st, 0444, status_file_size_locked(ns, ino));
+		return 0;
+	case INO_STATUS_JSON:
+		file_stat(ns, st, 0444, status_file_size_locked(ns, ino));
+		return 0;
+	case INO_CTL:
+		/* readable: a failed write's reason is read back
+		 * (ctl_file_read) */
+		file_stat(ns, st, 0600, 0);
+		return 0;
+	}
+	struct part_node *part = ns_part_by_ino_locked(ns, ino);
+	if (part != NULL) {
+		file_stat(ns, st, part->mode, part->length);
+		part_fill_locked(ns, part, st, blocks);
+		return 0;
+	}
+	struct map_view *map = ns_map_by_ino_locked(ns, ino);
+	if (map != NULL) {
+		file_stat(ns, st, 0600, map->size);
+		map_fill_locked(ns, st);
+		return 0;
+	}
+	return -ENOENT;
+}
+
+/* attr_stat_locked, then a part's st_blocks from its source (unlocked) */
+static int stat_inode(struct namespace *ns, fuse_ino_t ino, struct stat *st)
+{
+	struct blocks_query blocks = {0};
+	pthread_mutex_lock(&ns->lock);
+	int ret = attr_stat_locked(ns, ino, st, &blocks);
+	pthread_mutex_unlock(&ns->lock);
+	if (ret == 0)
+		attr_count_blocks(&blocks, st);
+	return ret;
+}
+
+double attr_timeout(fuse_ino_t ino)
+{
+	/*
+	 * Directories: without caching, default_permissions asks for each
+	 * one on every path walk. Parts and maps: the page cache depends on
+	 * it. With libfuse's auto_inval_data every cached read past the
+	 * timeout asks for the attributes first, and with the writeback
+	 * cache so does every write: at 0 s a warm 4 KiB read cost a round
+	 * trip (290 instead of 525k IOPS). Their times stay right without
+	 * it: the kernel drops a file's cached times after each write it
+	 * sends us, and a map-file write invalidates the parts under it.
+	 */
+	(void)ino;
+	return ATTR_TIMEOUT;
+}
+
+void attr_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
+{
+	(void)fi;
+	struct namespace *ns = req_ns(req);
+	struct stat st;
+	int ret = stat_inode(ns, ino, &st);
+	if (ret)
+		fuse_reply_err(req, -ret);
+	else
+		fuse_reply_attr(req, &st, attr_timeout(ino));
+}
+
+#define SET_TIMES                                                              \
+	(FUSE_SET_ATTR_ATIME | FUSE_SET_ATTR_MTIME | FUSE_SET_ATTR_ATIME_NOW | \
+	 FUSE_SET_ATTR_MTIME_NOW)
+
+/*
+ * With the writeback cache, open(O_TRUNC) comes as setattr(size 0) without
+ * a file handle (see fs_init); it changes nothing, as without the cache.
+ * (So does truncate(2) to 0 by name there; ftruncate(2) carries a handle.)
+ */
+static bool open_trunc(struct namespace *ns, const struct stat *attr,
+		       const struct fuse_file_info *fi)
+{
+	return ns->writeback && fi == NULL && attr->st_size == 0;
+}
+
+/*
+ * Part and map files are fixed-size windows onto memory: truncating to
+ * their own size (what O_TRUNC and `truncate -s SAME` ask) changes nothing
+ * and is accepted; any other size is EINVAL. Times of a part (`touch`) are
+ * set on its source file; times of anything else, owner and mode cannot be
+ * changed (EPERM).
+ */
+void attr_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int to_set,
+		  struct fuse_file_info *fi)
+{
+	(void)fi;
+	struct namespace *ns = req_ns(req);
+	struct stat st;
+	int ret = stat_inode(ns, ino, &st);
+	if (ret == 0 && (to_set & (FUSE_SET_ATTR_MODE | FUSE_SET_ATTR_UID |
+				   FUSE_SET_ATTR_GID)))
+		ret = -EPERM;
+	/* ftruncate sends times too: a truncate that changes nothing keeps them
+	 */
+	if (ret == 0 && (to_set & SET_TIMES) &&
+	    !(to_set & FUSE_SET_ATTR_SIZE)) {
+		if (ns->read_only)
+			ret = -EROFS;
+		else if (ino == INO_CTL && !(to_set & ~SET_TIMES))
+			ret = 0; /* `touch ctl`: nothing to do, no harm */
+		else
+			ret = set_times(ns, ino, attr, to_set);
+		if (ret == -ENOENT)
+			ret = -EPERM; /* not a part: its times are fixed */
+		if (ret == 0)
+			ret = stat_inode(ns, ino, &st);
+	}
+	if (ret == 0 && (to_set & FUSE_SET_ATTR_SIZE)) {
+		if (ino == INO_CTL)
+			ret = 0; /* `echo cmd > ctl` */
+		else if (!S_ISREG(st.st_mode) || ino == INO_STATUS ||
+			 ino == INO_STATUS_JSON)
+			ret = -EPERM;
+		else if (attr->st_size != st.st_size &&
+			 !open_trunc(ns, attr, fi))
+			ret = -EINVAL;
+	}
+	if (ret)
+		fuse_reply_err(req, -ret);
+	else
+		fuse_reply_attr(req, &st, attr_timeout(ino));
+}
+
+/* xattrs: user.pmemset.* attributes of a part file, so `getfattr -d`
+ * tells where a part comes from and where it is mapped. */
+#define XATTR_PREFIX "user.pmemset."
+
+static const char *const xattr_names[] = {
+	"source", "offset", "length", "address", "map", "granularity",
+};
+
+#define NXATTRS (sizeof(xattr_names) / sizeof(xattr_names[0]))
+
+/* Formats attribute key of part into buf; -ENODATA if there is none. */
+static int format_locked(struct namespace *ns, const struct part_node *p,
+			 const char *key, char *buf, size_t buflen)
+{
+	enum pmem2_granularity g;
+	if (strcmp(key, "source") == 0)
+		return snprintf(buf, buflen, "%s", p->source);
+	if (strcmp(key, "offset") == 0)
+		return snprintf(buf, buflen, "%zu", p->offset);
+	if (strcmp(key, "length") == 0)
+		return snprintf(buf, buflen, "%zu", p->length);
+	if (strcmp(key, "address") == 0)
+		return snprintf(buf, buflen, "%p", (void *)p->addr);
+	if (strcmp(key, "map") == 0)
+		return snprintf(buf, buflen, "%ld",
+				ns_map_index_locked(ns, p->addr));
+	if (strcmp(key, "granularity") == 0) {
+		if (pmemset_get_store_granularity(ns->set, &g) != 0)
+			return -ENODATA;
+		return snprintf(buf, buflen, "%s", setfile_granularity_name(g));
+	}
+	return -ENODATA;
+}
+
+/* Replies with value as getxattr/listxattr want: size probe or bytes. */
+static void reply_value(fuse_req_t req, const char *value, size_t len,
+			size_t size)
+{
+	if (size == 0)
+		fuse_reply_xattr(req, len);
+	else if (size < len)
+		fuse_reply_err(req, ERANGE);
+	else
+		fuse_reply_buf(req, value, len);
+}
+
+void xattr_get(fuse_req_t req, fuse_ino_t ino, const char *name, size_t size)
+{
+	struct namespace *ns = req_ns(req);
+	char value[4200];
+	int len = -ENODATA;
+	pthread_mutex_lock(&ns->lock);
+	struct part_node *p = ns_part_by_ino_locked(ns, ino);
+	if (p != NULL && strncmp(name, XATTR_PREFIX, strlen(XATTR_PREFIX)) == 0)
+		len = format_locked(ns, p, name + strlen(XATTR_PREFIX), value,
+				    sizeof(value));
+	pthread_mutex_unlock(&ns->lock);
+	if (len < 0)
+		fuse_reply_err(req, -len);
+	else
+		reply_value(req, value, (size_t)len, size);
+}
+
+void xattr_list(fuse_req_t req, fuse_ino_t ino, size_t size)
+{
+	struct namespace *ns = req_ns(req);
+	char list[512];
+	size_t len = 0;
+	pthread_mutex_lock(&ns->lock);
+	bool is_part = ns_part_by_ino_locked(ns, ino) != NULL;
+	pthread_mutex_unlock(&ns->lock);
+	for (size_t i = 0; is_part && i < NXATTRS; i++)
+		len += (size_t)snprintf(list + len, sizeof(list) - len, "%s%s",
+					XATTR_PREFIX, xattr_names[i]) +
+		       1; /* keep the NUL: the list is NUL-separated */
+	reply_value(req, list, len, size);
 }

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * part_attr.h -- the attributes of part and map files that come from
- * somewhere else than the tree: owner and mode (the source, or -o uid=,
- * gid=, umask=), times (the source's, moved on by writes and utimens) and
- * st_blocks (the source's allocation over the part's range).
+ * attr.h -- attributes of the tree's entries. Those of part and map files
+ * come from somewhere else than the tree: owner and mode (the source, or
+ * -o uid=, gid=, umask=), times (the source's, moved on by writes and
+ * utimens) and st_blocks (the source's allocation over the part's range).
  */
 #ifndef PMEMSETFS_PART_ATTR_H
 #define PMEMSETFS_PART_ATTR_H
@@ -21,24 +21,20 @@ struct blocks_query {
 	size_t offset, length;
 };
 
-/* Fills mode, owner, times and a first st_blocks of a part (lock held). */
-void part_attr_fill_locked(struct namespace *ns, const struct part_node *p,
-			   struct stat *st, struct blocks_query *q);
-/* Owner and blocks of a map file (lock held). */
-void map_attr_fill_locked(struct namespace *ns, struct stat *st);
+/*
+ * Fills st for ino (lock held). blocks: where a part asks for its
+ * allocation to be counted after the lock is dropped, or NULL. 0 or -ENOENT.
+ */
+int attr_stat_locked(struct namespace *ns, fuse_ino_t ino, struct stat *st,
+		     struct blocks_query *blocks);
 /* st_blocks from the source's allocation; NOT under the lock (file I/O). */
-void part_attr_count_blocks(const struct blocks_query *q, struct stat *st);
+void attr_count_blocks(const struct blocks_query *q, struct stat *st);
+/* How long the kernel may keep ino's attributes. */
+double attr_timeout(fuse_ino_t ino);
 
 /* Records a write through a part file, or a map file over [addr, +len). */
 void part_attr_note_write(struct part_node *p);
 void part_attr_note_map_write(struct namespace *ns, const char *addr,
 			      size_t len);
-
-/*
- * utimens of a part: sets the source file's times (the part node's own for
- * a temporary part). 0 or -errno. NOT under the lock.
- */
-int part_attr_set_times(struct namespace *ns, fuse_ino_t ino,
-			const struct stat *attr, int to_set);
 
 #endif /* PMEMSETFS_PART_ATTR_H */

@@ -10,7 +10,6 @@
 
 #include "ops/handlers.h"
 #include "ops/ops.h"
-#include "ops/attr.h"
 
 static void fs_init(void *userdata, struct fuse_conn_info *conn)
 {
@@ -57,22 +56,16 @@ static void fs_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 		fuse_reply_err(req, EISDIR);
 		return;
 	case INO_STATUS:
-		status_open(req, fi);
+		status_file_open(req, fi);
 		return;
 	case INO_STATUS_JSON:
-		status_json_open(req, fi);
+		status_json_file_open(req, fi);
 		return;
 	case INO_CTL:
-		ctl_open(req, fi);
+		ctl_file_open(req, fi);
 		return;
 	}
-	pthread_mutex_lock(&ns->lock);
-	bool is_part = ns_part_by_ino_locked(ns, ino) != NULL;
-	pthread_mutex_unlock(&ns->lock);
-	if (is_part)
-		part_open(req, ino, fi);
-	else
-		map_open(req, ino, fi);
+	file_open(req, ino, fi);
 }
 
 static void fs_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
@@ -84,16 +77,14 @@ static void fs_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 	handle_hold(h); /* the reply points into the handle's memory */
 	switch (h->kind) {
 	case HANDLE_PART:
-		part_read(req, h, size, off);
-		break;
 	case HANDLE_MAP:
-		map_read(req, h, size, off);
+		file_read(req, h, size, off);
 		break;
 	case HANDLE_TEXT:
 		text_read(req, h, size, off);
 		break;
 	case HANDLE_CTL:
-		ctl_read(req, h, size, off);
+		ctl_file_read(req, h, size, off);
 		break;
 	}
 	handle_put(ns, h);
@@ -111,17 +102,11 @@ static void fs_write(fuse_req_t req, fuse_ino_t ino, const char *buf,
 	}
 	switch (h->kind) {
 	case HANDLE_PART:
-		if (size > 0) /* the write's time, as file_update_time does */
-			part_attr_note_write(h->part);
-		part_write(req, h, buf, size, off);
-		return;
 	case HANDLE_MAP:
-		if (size > 0 && off >= 0 && (size_t)off < h->map->size)
-			part_attr_note_map_write(ns, h->map->addr + off, size);
-		map_write(req, h, buf, size, off);
+		file_write(req, h, buf, size, off);
 		return;
 	case HANDLE_CTL:
-		ctl_write(req, h, buf, size);
+		ctl_file_write(req, h, buf, size);
 		return;
 	case HANDLE_TEXT:
 		fuse_reply_err(req, EBADF);
@@ -133,10 +118,8 @@ static void fs_flush(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
 	(void)ino;
 	struct handle *h = fi_handle(fi);
-	if (h->kind == HANDLE_PART)
-		part_flush(req, h);
-	else if (h->kind == HANDLE_MAP)
-		map_flush(req, h);
+	if (h->kind == HANDLE_PART || h->kind == HANDLE_MAP)
+		file_flush(req, h);
 	else
 		fuse_reply_err(req, 0);
 }
@@ -147,10 +130,8 @@ static void fs_fsync(fuse_req_t req, fuse_ino_t ino, int datasync,
 	(void)ino;
 	(void)datasync; /* there is no metadata to skip */
 	struct handle *h = fi_handle(fi);
-	if (h->kind == HANDLE_PART)
-		part_fsync(req, h);
-	else if (h->kind == HANDLE_MAP)
-		map_fsync(req, h);
+	if (h->kind == HANDLE_PART || h->kind == HANDLE_MAP)
+		file_fsync(req, h);
 	else
 		fuse_reply_err(req, 0);
 }
@@ -160,10 +141,8 @@ static void fs_release(fuse_req_t req, fuse_ino_t ino,
 {
 	(void)ino;
 	struct handle *h = fi_handle(fi);
-	if (h->kind == HANDLE_PART) {
-		part_release(req, h);
-	} else if (h->kind == HANDLE_MAP) {
-		map_release(req, h);
+	if (h->kind == HANDLE_PART || h->kind == HANDLE_MAP) {
+		file_release(req, h);
 	} else {
 		handle_put(req_ns(req), h);
 		fuse_reply_err(req, 0);
@@ -260,18 +239,18 @@ static void fs_unlink(fuse_req_t req, fuse_ino_t parent, const char *name)
 	if (req_ns(req)->read_only) /* unmapping changes the set */
 		fuse_reply_err(req, EROFS);
 	else
-		ctl_unlink(req, parent, name);
+		part_unlink(req, parent, name);
 }
 
 const struct fuse_lowlevel_ops pmemsetfs_ops = {
 	.init = fs_init,
-	.lookup = tree_lookup,
-	.getattr = tree_getattr,
-	.setattr = tree_setattr,
-	.opendir = tree_opendir,
+	.lookup = dir_lookup,
+	.getattr = attr_getattr,
+	.setattr = attr_setattr,
+	.opendir = dir_open,
 	.readdir = fs_readdir,
 	.releasedir = fs_releasedir,
-	.statfs = tree_statfs,
+	.statfs = dir_statfs,
 	.open = fs_open,
 	.read = fs_read,
 	.write = fs_write,

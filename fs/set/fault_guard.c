@@ -31,6 +31,7 @@
 #include <unistd.h>
 
 #include "set/fault_guard.h"
+#include "set/source_lock.h"
 
 /* the guard of this thread's touch in progress, or NULL */
 static __thread sigjmp_buf *volatile guard;

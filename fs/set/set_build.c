@@ -15,102 +15,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "set/read_only.h"
-#include "base/reason.h"
+#include "base/log.h"
 #include "set/set_build.h"
+#include "set/source_lock.h"
 #include "set/source_prepare.h"
-
-#define SETFILE_MAX_BYTES (1 << 20)
-
-/*
- * Reads the whole set file into a NUL-terminated buffer. Only a regular
- * file up to SETFILE_MAX_BYTES: a FIFO would block the start-up and
- * /dev/zero would never end. O_NONBLOCK keeps the open of a FIFO from
- * waiting for a writer before we can look at what it is.
- */
-static int read_setfile_text(const char *path, char **out, size_t *outlen,
-			     char *err, size_t errlen)
-{
-	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-	if (fd < 0)
-		return reason_fail(err, errlen, -errno, " cannot open: %s",
-				   strerror(errno));
-	struct stat st;
-	int ret = 0;
-	char *text = NULL;
-	if (fstat(fd, &st) != 0) {
-		ret = reason_fail(err, errlen, -errno, " cannot stat: %s",
-				  strerror(errno));
-		goto out_close;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		ret = reason_fail(err, errlen, -EINVAL, " not a regular file");
-		goto out_close;
-	}
-	if (st.st_size > SETFILE_MAX_BYTES) {
-		ret = reason_fail(err, errlen, -EFBIG,
-				  " too large (%lld bytes, max %d)",
-				  (long long)st.st_size, SETFILE_MAX_BYTES);
-		goto out_close;
-	}
-	size_t len = 0, cap = (size_t)st.st_size + 1;
-	text = malloc(cap + 1);
-	if (text == NULL) {
-		ret = reason_fail(err, errlen, -ENOMEM, " out of memory");
-		goto out_close;
-	}
-	ssize_t n;
-	/* read one byte more than stat said, to notice a file that grew */
-	while (len < cap && (n = read(fd, text + len, cap - len)) > 0)
-		len += (size_t)n;
-	if (len == cap) {
-		ret = reason_fail(err, errlen, -EFBIG,
-				  " changed while being read");
-		goto out_close;
-	}
-	text[len] = '\0';
-	*out = text;
-	*outlen = len;
-	text = NULL;
-out_close:
-	free(text);
-	close(fd);
-	return ret;
-}
-
-int setfile_load(const char *path, struct set_spec *spec, char *err,
-		 size_t errlen)
-{
-	char resolved[PATH_MAX];
-	if (realpath(path, resolved) == NULL)
-		return reason_fail(err, errlen, -errno, " cannot open: %s",
-				   strerror(errno));
-	char *text = NULL;
-	size_t textlen = 0;
-	int ret = read_setfile_text(resolved, &text, &textlen, err, errlen);
-	if (ret)
-		return ret;
-	const char *nul = memchr(text, '\0', textlen);
-	if (nul != NULL) {
-		unsigned line = 1;
-		for (const char *c = text; c < nul; c++)
-			line += *c == '\n';
-		free(text);
-		return reason_fail(
-			err, errlen, -EINVAL,
-			"%u: NUL byte in the set file (not a text file?)",
-			line);
-	}
-	ret = setfile_parse_text(text, dirname(strdupa(resolved)), spec, err,
-				 errlen);
-	free(text);
-	struct stat st;
-	if (ret == 0 && stat(resolved, &st) == 0) {
-		spec->file_dev = st.st_dev;
-		spec->file_ino = st.st_ino;
-	}
-	return ret ? -EINVAL : 0;
-}
 
 /* libpmemset's code as the errno a ctl write fails with */
 static int errno_of(int code)
@@ -149,15 +57,6 @@ static const char *library_detail(const char *message, const char *path)
 	if (strncmp(message, restated, strlen(restated)) == 0 && colon)
 		return colon + 2;
 	return message;
-}
-
-/* "REASON" or "REASON: DETAIL" */
-static int fail_with_detail(char *err, size_t errlen, int code,
-			    const char *reason, const char *detail)
-{
-	if (*detail == '\0')
-		return reason_fail(err, errlen, code, "%s", reason);
-	return reason_fail(err, errlen, code, "%s: %s", reason, detail);
 }
 
 static int append_change(struct build_undo *undo,
@@ -232,7 +131,8 @@ static int open_source(const struct part_spec *p, struct pmemset_source **src,
 		snprintf(reason, sizeof(reason),
 			 "part %s: cannot create a temporary file in %s",
 			 p->name, p->temp_dir);
-		return fail_with_detail(err, errlen, code, reason, detail);
+		return reason_fail_with_detail(err, errlen, code, reason,
+					       detail);
 	}
 	unsigned flags = 0;
 	if (p->create)
@@ -260,8 +160,9 @@ static int open_source(const struct part_spec *p, struct pmemset_source **src,
 	char reason[SETFILE_ERR_MAX];
 	snprintf(reason, sizeof(reason), "part %s: cannot open %s%s", p->name,
 		 p->path, hint);
-	return fail_with_detail(err, errlen, errno_of(ret), reason,
-				library_detail(pmemset_errormsg(), p->path));
+	return reason_fail_with_detail(
+		err, errlen, errno_of(ret), reason,
+		library_detail(pmemset_errormsg(), p->path));
 }
 
 /* The part's length: as given, or the rest of its file. */
@@ -424,7 +325,7 @@ static int map_part(struct namespace *ns, const struct part_spec *p,
 			 map_failure_reason(p, ret, length, file_size,
 					    ns->settings.granularity, why,
 					    sizeof(why), &complete));
-		fail_with_detail(
+		reason_fail_with_detail(
 			err, errlen, errno_of(ret), reason,
 			complete ? ""
 				 : library_detail(pmemset_errormsg(), NULL));
@@ -494,7 +395,7 @@ static int build_part(struct namespace *ns, const struct part_spec *p,
 	else
 		pmemset_source_delete(&src);
 	if (ret) {
-		source_lock_put(&ns->source_locks, lock);
+		source_lock_put(ns->source_locks, lock);
 		build_undo_run(&mine);
 		return ret;
 	}
@@ -518,6 +419,9 @@ int set_build_part(struct namespace *ns, const struct part_spec *p,
 static int new_set(struct namespace *ns, char *err, size_t errlen)
 {
 	const struct set_settings *s = &ns->settings;
+	ns->source_locks = source_locks_new(ns->read_only);
+	if (ns->source_locks == NULL)
+		return reason_fail(err, errlen, -ENOMEM, "out of memory");
 	struct pmemset_config *cfg = NULL;
 	int ret = pmemset_config_new(&cfg);
 	if (ret)

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * set_build.h -- turns a parsed set file into a mapped set: reservation,
- * config, set, then every part in set-file order. Records what it did to
- * source files (created them, grew them) so that a failure at any later
- * point of the start-up can put every file back byte for byte.
+ * set_build.h -- the set's lifetime: turns a parsed set file into a mapped
+ * set (reservation, config, set, then every part in set-file order), maps
+ * and unmaps single parts while mounted, and tears the set down. Records what
+ * it did to source files (created them, grew them) so that a failure at any
+ * later point of the start-up can put every file back byte for byte.
  */
 #ifndef PMEMSETFS_SET_BUILD_H
 #define PMEMSETFS_SET_BUILD_H
@@ -21,10 +22,6 @@ struct build_undo {
 	size_t nchanges;
 };
 
-/* Reads and parses a set file; relative paths are taken from its dir. */
-int setfile_load(const char *path, struct set_spec *spec, char *err,
-		 size_t errlen);
-
 /*
  * Creates ns->set (and its reservation) from spec and maps every part.
  * On failure err holds "LINE: part NAME: reason: libpmemset message"; the
@@ -41,6 +38,21 @@ int set_build(struct namespace *ns, const struct set_spec *spec,
  */
 int set_build_part(struct namespace *ns, const struct part_spec *part,
 		   struct build_undo *undo, char *err, size_t errlen);
+
+/*
+ * Unmaps every part touching [addr, addr+len) after persisting it, waiting
+ * a little for open handles to close: the unit of removal is a whole part,
+ * as in pmemset_remove_range. ns->change_lock and ns->lock held. 0, or
+ * -EBUSY (a part stays open), -EIO, -ENOMEM with the reason in err.
+ */
+int set_unmap_range_locked(struct namespace *ns, char *addr, size_t len,
+			   char *err, size_t errlen);
+
+/*
+ * At unmount: persists every map, deletes the set and the reservation and
+ * drops the source locks. The tables go after it (ns_destroy).
+ */
+void set_teardown(struct namespace *ns);
 
 /* Puts the recorded files back (latest change first). */
 void build_undo_run(struct build_undo *undo);

@@ -21,7 +21,8 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
-#include "tree/namespace.h"
+#include <fuse_log.h>
+
 #include "set/source_lock.h"
 
 struct source_lock {
@@ -31,67 +32,47 @@ struct source_lock {
 	unsigned parts;
 };
 
-#define MIN_SLOTS 64
+struct file_id {
+	dev_t dev;
+	ino_t ino;
+};
 
-static size_t hash_id(dev_t dev, ino_t ino)
+static size_t file_id_hash(dev_t dev, ino_t ino)
 {
-	return (size_t)((ino ^ ((uint64_t)dev << 32)) *
-			11400714819323198485ull);
+	return hash_number(ino ^ ((uint64_t)dev << 32));
 }
 
-static void slot_put(struct source_lock **slots, size_t cap,
-		     struct source_lock *lock)
+static size_t lock_hash(const void *entry, const void *context)
 {
-	size_t i = hash_id(lock->dev, lock->ino) & (cap - 1);
-	while (slots[i] != NULL)
-		i = (i + 1) & (cap - 1);
-	slots[i] = lock;
+	(void)context;
+	const struct source_lock *lock = entry;
+	return file_id_hash(lock->dev, lock->ino);
+}
+
+static bool lock_is_of(const void *entry, const void *key, const void *context)
+{
+	(void)context;
+	const struct source_lock *lock = entry;
+	const struct file_id *id = key;
+	return lock->dev == id->dev && lock->ino == id->ino;
 }
 
 static struct source_lock *find(const struct source_locks *locks, dev_t dev,
 				ino_t ino)
 {
-	if (locks->cap == 0)
+	struct file_id id = {dev, ino};
+	return hash_table_find(&locks->by_file, file_id_hash(dev, ino),
+			       lock_is_of, &id);
+}
+
+struct source_locks *source_locks_new(bool shared)
+{
+	struct source_locks *locks = calloc(1, sizeof(*locks));
+	if (locks == NULL)
 		return NULL;
-	size_t mask = locks->cap - 1;
-	for (size_t i = hash_id(dev, ino) & mask; locks->slots[i] != NULL;
-	     i = (i + 1) & mask) {
-		if (locks->slots[i]->dev == dev && locks->slots[i]->ino == ino)
-			return locks->slots[i];
-	}
-	return NULL;
-}
-
-static int grow(struct source_locks *locks)
-{
-	size_t cap = locks->cap ? locks->cap * 2 : MIN_SLOTS;
-	struct source_lock **slots = calloc(cap, sizeof(*slots));
-	if (slots == NULL)
-		return -ENOMEM;
-	for (size_t i = 0; i < locks->cap; i++) {
-		if (locks->slots[i] != NULL)
-			slot_put(slots, cap, locks->slots[i]);
-	}
-	free(locks->slots);
-	locks->slots = slots;
-	locks->cap = cap;
-	return 0;
-}
-
-static void forget(struct source_locks *locks, struct source_lock *lock)
-{
-	size_t mask = locks->cap - 1;
-	size_t i = hash_id(lock->dev, lock->ino) & mask;
-	while (locks->slots[i] != lock)
-		i = (i + 1) & mask;
-	locks->slots[i] = NULL;
-	locks->count--;
-	for (size_t j = (i + 1) & mask; locks->slots[j] != NULL;
-	     j = (j + 1) & mask) {
-		struct source_lock *moved = locks->slots[j];
-		locks->slots[j] = NULL;
-		slot_put(locks->slots, locks->cap, moved);
-	}
+	locks->by_file = (struct hash_table)HASH_TABLE_INIT(lock_hash, NULL);
+	locks->shared = shared;
+	return locks;
 }
 
 /*
@@ -189,16 +170,14 @@ int source_lock_take(struct source_locks *locks, const char *path,
 		return code;
 	}
 	lock = calloc(1, sizeof(*lock));
-	if (lock == NULL ||
-	    (2 * (locks->count + 1) > locks->cap && grow(locks) != 0)) {
+	if (lock != NULL)
+		*lock = (struct source_lock){st.st_dev, st.st_ino, fd, 1};
+	if (lock == NULL || hash_table_add(&locks->by_file, lock) != 0) {
 		free(lock);
 		close(fd); /* and with it the lock */
 		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;
 	}
-	*lock = (struct source_lock){st.st_dev, st.st_ino, fd, 1};
-	slot_put(locks->slots, locks->cap, lock);
-	locks->count++;
 	*out = lock;
 	return 0;
 }
@@ -230,11 +209,12 @@ static int renew_shared(struct source_lock *lock)
 
 void source_locks_renew(struct source_locks *locks)
 {
-	for (size_t i = 0; i < locks->cap; i++) {
-		if (locks->slots[i] == NULL)
+	for (size_t i = 0; i < locks->by_file.cap; i++) {
+		struct source_lock *lock = locks->by_file.slots[i];
+		if (lock == NULL)
 			continue;
 		if (locks->shared) {
-			if (renew_shared(locks->slots[i]) != 0)
+			if (renew_shared(lock) != 0)
 				fuse_log(FUSE_LOG_WARNING,
 					 "pmemsetfs: cannot renew the shared "
 					 "lock on a source: %s\n",
@@ -249,8 +229,8 @@ void source_locks_renew(struct source_locks *locks)
 		 * fails, we still hold it shared, which keeps every other
 		 * pmemsetfs (they ask for it exclusively) out.
 		 */
-		if (flock(locks->slots[i]->fd, LOCK_SH | LOCK_NB) != 0 ||
-		    flock(locks->slots[i]->fd, LOCK_EX | LOCK_NB) != 0)
+		if (flock(lock->fd, LOCK_SH | LOCK_NB) != 0 ||
+		    flock(lock->fd, LOCK_EX | LOCK_NB) != 0)
 			fuse_log(FUSE_LOG_WARNING,
 				 "pmemsetfs: cannot renew the lock on a "
 				 "source: %s\n",
@@ -262,19 +242,22 @@ void source_lock_put(struct source_locks *locks, struct source_lock *lock)
 {
 	if (lock == NULL || --lock->parts > 0)
 		return;
-	forget(locks, lock);
+	hash_table_remove(&locks->by_file, lock);
 	close(lock->fd);
 	free(lock);
 }
 
-void source_locks_clear(struct source_locks *locks)
+void source_locks_free(struct source_locks *locks)
 {
-	for (size_t i = 0; i < locks->cap; i++) {
-		if (locks->slots[i] != NULL) {
-			close(locks->slots[i]->fd);
-			free(locks->slots[i]);
+	if (locks == NULL)
+		return;
+	for (size_t i = 0; i < locks->by_file.cap; i++) {
+		struct source_lock *lock = locks->by_file.slots[i];
+		if (lock != NULL) {
+			close(lock->fd);
+			free(lock);
 		}
 	}
-	free(locks->slots);
-	memset(locks, 0, sizeof(*locks));
+	hash_table_clear(&locks->by_file);
+	free(locks);
 }

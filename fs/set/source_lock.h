@@ -9,13 +9,17 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "base/hash_table.h"
+
 struct source_lock;
 
 struct source_locks {
-	struct source_lock **slots; /* by device and inode */
-	size_t cap, count;
+	struct hash_table by_file; /* by device and inode */
 	bool shared; /* -o ro: readers share a source, writers exclude all */
 };
+
+/* No lock yet; shared for a read-only mount. NULL: out of memory. */
+struct source_locks *source_locks_new(bool shared);
 
 /*
  * Locks path for one more part of this set (a file another part already
@@ -33,7 +37,7 @@ void source_locks_renew(struct source_locks *locks);
 void source_lock_put(struct source_locks *locks, struct source_lock *lock);
 /* The locked descriptor (read-only), to look at the file; -1 for NULL. */
 int source_lock_fd(const struct source_lock *lock);
-/* Drops every lock (at unmount, after the last persist). */
-void source_locks_clear(struct source_locks *locks);
+/* Drops every lock (at unmount, after the last persist); NULL: no-op. */
+void source_locks_free(struct source_locks *locks);
 
 #endif /* PMEMSETFS_SOURCE_LOCK_H */

@@ -3,6 +3,12 @@
  * source_prepare.c -- what the daemon does to a part's source file before
  * mapping it: refuse the set file itself, lock the file for this set, and
  * allocate the blocks of a part that create/truncate made sparse.
+ *
+ * Read-only mounts: sources for a read-only mount. libpmemset opens files by
+ * path read-write, which fails with EROFS on a read-only file system and
+ * with EPERM on an immutable file; here the daemon opens the file O_RDONLY
+ * itself and hands libpmemset a libpmem2 source on that descriptor, which
+ * libpmemset maps with read protection.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -12,7 +18,10 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
-#include "base/reason.h"
+#include <libpmem2.h>
+
+#include "base/log.h"
+#include "set/source_lock.h"
 #include "set/source_prepare.h"
 
 /*
@@ -43,7 +52,7 @@ int source_prepare_lock(struct namespace *ns, const struct part_spec *p,
 	int ret = refuse_set_file(ns, p, err, errlen);
 	if (ret)
 		return ret;
-	ret = source_lock_take(&ns->source_locks, p->path, lock, reason,
+	ret = source_lock_take(ns->source_locks, p->path, lock, reason,
 			       sizeof(reason));
 	if (ret)
 		return reason_fail(err, errlen, ret, "part %s: %s", p->name,
@@ -88,4 +97,53 @@ int source_prepare_allocate(const struct part_spec *p, size_t length, char *err,
 	}
 	close(fd);
 	return ret;
+}
+
+int read_only_check_spec(const struct set_spec *spec, char *err, size_t errlen)
+{
+	for (size_t i = 0; i < spec->nparts; i++) {
+		const struct part_spec *p = &spec->parts[i];
+		if (!p->create && !p->truncate)
+			continue;
+		snprintf(err, errlen,
+			 "%u: part %s: '%s' is not allowed on a read-only "
+			 "mount (-o ro never creates or grows a source)",
+			 p->line, p->name, p->create ? "create" : "truncate");
+		return -EROFS;
+	}
+	return 0;
+}
+
+int read_only_source_open(const struct part_spec *p,
+			  struct read_only_source *ro, char *err, size_t errlen)
+{
+	ro->pmem2 = NULL;
+	ro->source = NULL;
+	ro->fd = open(p->path, O_RDONLY | O_CLOEXEC);
+	if (ro->fd < 0) {
+		int code = -errno;
+		snprintf(err, errlen, "part %s: cannot open %s read-only: %s",
+			 p->name, p->path, strerror(errno));
+		return code;
+	}
+	int ret = pmem2_source_from_fd(&ro->pmem2, ro->fd);
+	if (ret == 0)
+		ret = pmemset_source_from_pmem2(&ro->source, ro->pmem2);
+	if (ret) {
+		snprintf(err, errlen, "part %s: cannot use %s: %s", p->name,
+			 p->path,
+			 ro->pmem2 ? pmemset_errormsg() : pmem2_errormsg());
+		read_only_source_close(ro);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+void read_only_source_close(struct read_only_source *ro)
+{
+	pmemset_source_delete(&ro->source);
+	pmem2_source_delete(&ro->pmem2);
+	if (ro->fd >= 0)
+		close(ro->fd);
+	ro->fd = -1;
 }

@@ -54,17 +54,8 @@ static const char *const daemon_paths[] = {
 	"/sys/class/bdi",
 };
 
-static bool is_at_or_below(const char *path, const char *top)
-{
-	size_t len = strlen(top);
-	if (strcmp(top, "/") == 0)
-		return true;
-	return strncmp(path, top, len) == 0 &&
-	       (path[len] == '\0' || path[len] == '/');
-}
-
-static int refuse(const char *mountpoint, const char *format, const char *what,
-		  const char *why)
+static int refuse_mount_point(const char *mountpoint, const char *format,
+			      const char *what, const char *why)
 {
 	fprintf(stderr, "pmemsetfs: mount point %s: ", mountpoint);
 	fprintf(stderr, format, what, why);
@@ -76,16 +67,17 @@ static int check_pseudo_fs(const char *mountpoint)
 {
 	struct statfs sf;
 	if (statfs(mountpoint, &sf) != 0)
-		return refuse(mountpoint, "%s%s",
-			      "cannot statfs: ", strerror(errno));
+		return refuse_mount_point(mountpoint, "%s%s",
+					  "cannot statfs: ", strerror(errno));
 	for (size_t i = 0; i < sizeof(pseudo_fs) / sizeof(pseudo_fs[0]); i++) {
 		if ((long)sf.f_type == pseudo_fs[i].magic)
-			return refuse(mountpoint,
-				      "is on the kernel's %s file system%s",
-				      pseudo_fs[i].name,
-				      " (a pseudo file system): refused, "
-				      "mounting over it can hang every "
-				      "process that reads it");
+			return refuse_mount_point(
+				mountpoint,
+				"is on the kernel's %s file system%s",
+				pseudo_fs[i].name,
+				" (a pseudo file system): refused, "
+				"mounting over it can hang every "
+				"process that reads it");
 	}
 	return 0;
 }
@@ -96,16 +88,17 @@ static int check_hidden_paths(const char *mountpoint, const char *resolved,
 {
 	for (size_t i = 0; i < sizeof(daemon_paths) / sizeof(daemon_paths[0]);
 	     i++) {
-		if (is_at_or_below(daemon_paths[i], resolved))
-			return refuse(mountpoint, "would hide %s%s",
-				      daemon_paths[i],
-				      ", which the daemon needs while mounted");
+		if (path_is_at_or_below(daemon_paths[i], resolved))
+			return refuse_mount_point(
+				mountpoint, "would hide %s%s", daemon_paths[i],
+				", which the daemon needs while mounted");
 	}
 	char setfile_path[PATH_MAX];
 	if (realpath(setfile, setfile_path) != NULL &&
-	    is_at_or_below(setfile_path, resolved))
-		return refuse(mountpoint, "would hide the set file %s%s",
-			      setfile_path, "");
+	    path_is_at_or_below(setfile_path, resolved))
+		return refuse_mount_point(mountpoint,
+					  "would hide the set file %s%s",
+					  setfile_path, "");
 	for (size_t i = 0; i < spec->nparts; i++) {
 		const struct part_spec *p = &spec->parts[i];
 		const char *path = p->path != NULL ? p->path : p->temp_dir;
@@ -116,7 +109,8 @@ static int check_hidden_paths(const char *mountpoint, const char *resolved,
 			 p->name);
 		/* the path as written, and where its symlinks lead */
 		if (path_leads_into(path, resolved))
-			return refuse(mountpoint, "would hide %s%s", path, why);
+			return refuse_mount_point(mountpoint, "would hide %s%s",
+						  path, why);
 	}
 	return 0;
 }
@@ -126,16 +120,20 @@ int mountpoint_check(const char *mountpoint, const char *setfile,
 {
 	struct stat st;
 	if (stat(mountpoint, &st) != 0)
-		return refuse(mountpoint, "%s%s", "", strerror(errno));
+		return refuse_mount_point(mountpoint, "%s%s", "",
+					  strerror(errno));
 	if (!S_ISDIR(st.st_mode))
-		return refuse(mountpoint, "%s%s", "not a directory", "");
+		return refuse_mount_point(mountpoint, "%s%s", "not a directory",
+					  "");
 	char *resolved = realpath(mountpoint, NULL);
 	if (resolved == NULL)
-		return refuse(mountpoint, "%s%s", "", strerror(errno));
+		return refuse_mount_point(mountpoint, "%s%s", "",
+					  strerror(errno));
 	int ret = check_pseudo_fs(mountpoint);
 	dev_t dev;
 	if (ret == 0 && mountinfo_find(resolved, &dev))
-		ret = refuse(mountpoint, "%s%s", "already mounted", "");
+		ret = refuse_mount_point(mountpoint, "%s%s", "already mounted",
+					 "");
 	if (ret == 0)
 		ret = check_hidden_paths(mountpoint, resolved, setfile, spec);
 	free(resolved);

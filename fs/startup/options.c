@@ -14,8 +14,8 @@
 #include <string.h>
 
 #include "base/log.h"
-#include "startup/options.h"
 #include "startup/help.h"
+#include "startup/options.h"
 
 struct raw_options {
 	char *setfile;

@@ -20,9 +20,11 @@
 #include <stdint.h>
 #include <sys/stat.h>
 
-#include "tree/lookup_index.h"
+#include "base/hash_table.h"
 #include "base/setfile.h"
-#include "set/source_lock.h"
+
+struct source_lock; /* set/source_lock.h: the tree only points to them */
+struct source_locks;
 
 enum {
 	INO_ROOT = FUSE_ROOT_ID,
@@ -110,12 +112,12 @@ struct namespace
 
 	struct part_node **parts; /* in the order they were mapped */
 	size_t nparts, parts_cap;
-	struct name_index parts_by_name;
+	struct hash_table parts_by_name;
 	struct map_view **maps; /* live ones, in address order */
 	size_t nmaps;
-	struct ino_index maps_by_ino; /* the live ones */
-	struct source_locks source_locks;
-	/* mounted, multi-threaded: the kernel may cache names (tree_ops.c) */
+	struct hash_table maps_by_ino;	   /* the live ones */
+	struct source_locks *source_locks; /* made with the set (set/) */
+	/* mounted, multi-threaded: the kernel may cache names (ops/dir.c) */
 	bool cache_entries;
 	struct stale_entry *stale; /* under lock */
 	size_t nstale;
@@ -137,7 +139,10 @@ struct namespace
 
 void ns_init(struct namespace *ns, const struct set_settings *settings);
 
-/* Persists every map, deletes the set and the reservation, frees all. */
+/*
+ * Frees the tables and the locks. The set they describe is torn down
+ * first (set_teardown: persist, delete the set, drop the source locks).
+ */
 void ns_destroy(struct namespace *ns);
 
 /* The rest expect ns->lock held (the _locked suffix says so). */
@@ -150,9 +155,10 @@ long ns_map_index_locked(struct namespace *ns, const char *addr);
 int ns_add_part_locked(struct namespace *ns, struct part_node *part);
 /* Re-reads the part maps from the set after any change of it. */
 int ns_refresh_maps_locked(struct namespace *ns);
-/* A part is busy while it or a map view over it has open handles. */
-bool ns_part_busy_locked(struct namespace *ns, const struct part_node *part);
-/* Takes the part out of the tables and frees it (it is already unmapped). */
+/*
+ * Takes the part out of the tables and frees it (it is already unmapped;
+ * its source lock is the caller's to put).
+ */
 void ns_forget_part_locked(struct namespace *ns, struct part_node *part);
 void ns_set_last_error_locked(struct namespace *ns,
 			      const struct last_error *error);
@@ -162,12 +168,6 @@ void ns_set_last_error_locked(struct namespace *ns,
  */
 void last_error_format(const struct last_error *error, bool with_time,
 		       char *out, size_t outlen);
-
-/* Open/close bookkeeping: take and give back a pin on a node. */
-int ns_part_open(struct namespace *ns, fuse_ino_t ino, struct part_node **part);
-void ns_part_release(struct namespace *ns, struct part_node *part);
-int ns_map_open(struct namespace *ns, fuse_ino_t ino, struct map_view **map);
-void ns_map_release(struct namespace *ns, struct map_view *map);
 
 /*
  * Tells the kernel to drop the names that changed (parts gone, map files
