@@ -6,26 +6,18 @@
  * A start-up failure prints one line, undoes every change to the source
  * files and exits non-zero with nothing mounted.
  */
-#include <errno.h>
-#include <limits.h>
-#include <signal.h>
 #include <stdbool.h>
-#include <stdlib.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
-#include <stdarg.h>
-#include <sys/stat.h>
-#include <syslog.h>
 #include <unistd.h>
 
 #include "base/log.h"
-#include "base/mountinfo.h"
 #include "ctl/ctl_client.h"
 #include "ops/ops.h"
 #include "set/set_build.h"
 #include "set/source_lock.h"
 #include "set/source_prepare.h"
-#include "startup/kernel_io.h"
 #include "startup/mountpoint_check.h"
 #include "startup/options.h"
 #include "startup/session.h"
@@ -89,28 +81,10 @@ int main(int argc, char **argv)
 	startup_paths_resolve(&paths, o.setfile, o.cmdline.mountpoint);
 	if (session_handle_signals(se) != 0)
 		goto err_destroy_session;
-	ns.mountpoint = realpath(o.cmdline.mountpoint, NULL);
-	/* opened now: once mounted, no path may be read (mountinfo.h) */
-	int mountinfo_fd = mountinfo_open();
-	if (fuse_session_mount(se, o.cmdline.mountpoint) != 0) {
-		if (mountinfo_fd >= 0)
-			close(mountinfo_fd);
+	if (session_mount(se, &ns, o.cmdline.mountpoint) != 0)
 		goto err_remove_handlers;
-	}
 	build_undo_clear(&undo); /* mounted: the files are the set's now */
 	ns.cache_entries = !o.cmdline.singlethread; /* see ops/dir.c */
-	/* page cache: spare every buffered write a getxattr (kernel_io.c) */
-	if (!ns.direct_io && kernel_io_install(se) != 0)
-		fuse_log(FUSE_LOG_WARNING, "pmemsetfs: own device I/O "
-					   "unavailable: writes ask for "
-					   "security xattrs\n");
-	/* ctl refuses sources on this very mount (see ctl/commands.c) */
-	if (ns.mountpoint != NULL && mountinfo_fd >= 0)
-		ns.has_mount_dev = mountinfo_find_in(
-			mountinfo_fd, ns.mountpoint, &ns.mount_dev);
-	if (mountinfo_fd >= 0)
-		close(mountinfo_fd);
-	session_tune_device(&ns);
 	fuse_daemonize(o.cmdline.foreground);
 	source_locks_renew(ns.source_locks); /* the holder's pid is ours */
 	log_start();

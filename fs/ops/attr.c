@@ -427,8 +427,10 @@ void attr_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int to_set,
 		fuse_reply_attr(req, &st, attr_timeout(ino));
 }
 
-/* xattrs: user.pmemset.* attributes of a part file, so `getfattr -d`
- * tells where a part comes from and where it is mapped. */
+/*
+ * xattrs: user.pmemset.* attributes of a part file, so `getfattr -d`
+ * tells where a part comes from and where it is mapped.
+ */
 #define XATTR_PREFIX "user.pmemset."
 
 static const char *const xattr_names[] = {

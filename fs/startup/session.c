@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * session.c -- the mounted daemon's life around the FUSE session loop:
- * which signals may stop it, the backing device's knobs, the loop itself
- * (single- or multi-threaded), and the start-up line in the log.
+ * which signals may stop it, the mount itself (with our own device I/O
+ * and the backing device's knobs), the loop (single- or multi-threaded),
+ * and the start-up line in the log.
  *
  * Signals: which signals may stop the daemon. libfuse unmounts on
  *   SIGHUP, SIGINT and SIGTERM and ignores SIGPIPE; every other signal whose
@@ -34,6 +35,8 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "base/mountinfo.h"
+#include "startup/kernel_io.h"
 #include "startup/session.h"
 
 static const int stray_signals[] = {
@@ -79,12 +82,38 @@ static void bdi_set(dev_t dev, const char *knob, unsigned value)
 	close(fd);
 }
 
-void session_tune_device(const struct namespace *ns)
+static void tune_device(const struct namespace *ns)
 {
 	if (ns->has_mount_dev && !ns->direct_io)
 		bdi_set(ns->mount_dev, "read_ahead_kb", 1024);
 	if (ns->has_mount_dev && ns->writeback)
 		bdi_set(ns->mount_dev, "max_ratio", 20);
+}
+
+int session_mount(struct fuse_session *se, struct namespace *ns,
+		  const char *mountpoint)
+{
+	ns->mountpoint = realpath(mountpoint, NULL);
+	/* opened now: once mounted, no path may be read (mountinfo.h) */
+	int mountinfo_fd = mountinfo_open();
+	if (fuse_session_mount(se, mountpoint) != 0) {
+		if (mountinfo_fd >= 0)
+			close(mountinfo_fd);
+		return -1;
+	}
+	/* page cache: spare every buffered write a getxattr (kernel_io.c) */
+	if (!ns->direct_io && kernel_io_install(se) != 0)
+		fuse_log(FUSE_LOG_WARNING, "pmemsetfs: own device I/O "
+					   "unavailable: writes ask for "
+					   "security xattrs\n");
+	/* ctl refuses sources on this very mount (see ctl/commands.c) */
+	if (ns->mountpoint != NULL && mountinfo_fd >= 0)
+		ns->has_mount_dev = mountinfo_find_in(
+			mountinfo_fd, ns->mountpoint, &ns->mount_dev);
+	if (mountinfo_fd >= 0)
+		close(mountinfo_fd);
+	tune_device(ns);
+	return 0;
 }
 
 int session_loop(struct fuse_session *se,

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * session.h -- around the FUSE session loop: signals, the backing device's
- * knobs, the loop, and the start-up line (see session.c).
+ * session.h -- around the FUSE session loop: signals, the mount, the
+ * loop, and the start-up line (see session.c).
  */
 #ifndef PMEMSETFS_SESSION_H
 #define PMEMSETFS_SESSION_H
@@ -13,8 +13,13 @@
 /* Only SIGHUP, SIGINT and SIGTERM stop the daemon (they unmount). */
 int session_handle_signals(struct fuse_session *se);
 
-/* Once mounted (ns->mount_dev known): read-ahead and dirty-page budget. */
-void session_tune_device(const struct namespace *ns);
+/*
+ * Mounts at mountpoint; then our own device I/O (page cache), the mount's
+ * device for ctl's own-mount check, and its read-ahead and dirty-page
+ * budget. 0, or -1 when the mount failed (libfuse said why).
+ */
+int session_mount(struct fuse_session *se, struct namespace *ns,
+		  const char *mountpoint);
 
 /* Serves requests until unmounted: 0, or > 0 the signal that stopped it. */
 int session_loop(struct fuse_session *se,
