@@ -5,7 +5,7 @@
  *
  * Names of parts and map files are cached by the kernel for a short time
  * (DYNAMIC_ENTRY_TIMEOUT): every change of the set tells the kernel which
- * names went stale before the change is acknowledged (namespace.c), and
+ * names went stale before the change is acknowledged (tree/namespace.c), and
  * without the cache `ls -l` of 10,000 parts cost four lookups per part.
  * With -s they are not cached: invalidating an entry can wait for a
  * lookup only our one thread would serve. The fixed entries (.pmemset,

@@ -30,7 +30,7 @@ static void fs_init(void *userdata, struct fuse_conn_info *conn)
 	 * Not with the writeback cache: the kernel would then set the size to
 	 * 0 itself and drop the file's cached pages, dirty ones included, and
 	 * keep that size (it trusts its own); as a setattr(size 0) without a
-	 * file handle, which tree_setattr answers with the part's size, it
+	 * file handle, which attr_setattr answers with the part's size, it
 	 * keeps both.
 	 */
 	if ((conn->capable & FUSE_CAP_ATOMIC_O_TRUNC) && !ns->writeback)
