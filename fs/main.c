@@ -6,48 +6,23 @@
  * A start-up failure prints one line, undoes every change to the source
  * files and exits non-zero with nothing mounted.
  */
-#include <errno.h>
-#include <limits.h>
-#include <signal.h>
 #include <stdbool.h>
-#include <stdlib.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
-#include <stdarg.h>
-#include <sys/stat.h>
-#include <syslog.h>
 #include <unistd.h>
 
-#include "bdi.h"
-#include "ctl_client.h"
-#include "kernel_io.h"
-#include "log.h"
-#include "mountinfo.h"
-#include "mountpoint_check.h"
-#include "ops.h"
-#include "options.h"
-#include "read_only.h"
-#include "set_build.h"
-#include "signals.h"
+#include "base/log.h"
+#include "ctl/ctl_client.h"
+#include "ops/ops.h"
+#include "set/set_build.h"
+#include "set/source_lock.h"
+#include "set/source_prepare.h"
+#include "startup/mountpoint_check.h"
+#include "startup/options.h"
+#include "startup/session.h"
 
 static struct namespace ns;
-
-static int run_session(struct fuse_session *se, const struct options *o)
-{
-	if (o->cmdline.singlethread)
-		return fuse_session_loop(se);
-	struct fuse_loop_config *config = fuse_loop_cfg_create();
-	if (config == NULL)
-		return -ENOMEM;
-	fuse_loop_cfg_set_clone_fd(config, o->cmdline.clone_fd);
-	if (o->cmdline.max_idle_threads != UINT_MAX) /* UINT_MAX: not given */
-		fuse_loop_cfg_set_idle_threads(config,
-					       o->cmdline.max_idle_threads);
-	fuse_loop_cfg_set_max_threads(config, o->cmdline.max_threads);
-	int ret = fuse_session_loop_mt(se, config);
-	fuse_loop_cfg_destroy(config);
-	return ret;
-}
 
 int main(int argc, char **argv)
 {
@@ -55,6 +30,7 @@ int main(int argc, char **argv)
 	struct set_spec spec = {0};
 	struct build_undo undo = {0};
 	struct fuse_session *se = NULL;
+	static struct startup_paths paths; /* two PATH_MAX: not on the stack */
 	char err[SETFILE_ERR_MAX * 2];
 	int status = 1;
 	bool mounted = false;
@@ -82,7 +58,6 @@ int main(int argc, char **argv)
 	ns_init(&ns, &spec.settings);
 	ns.direct_io = o.direct_io;
 	ns.read_only = o.read_only;
-	ns.source_locks.shared = o.read_only;
 	ns.ownership = o.ownership;
 	if (o.cmdline.singlethread && !ns.direct_io) {
 		/* invalidating a page can wait for a read only we would serve
@@ -101,50 +76,22 @@ int main(int argc, char **argv)
 		fprintf(stderr, "pmemsetfs: %s:%s\n", o.setfile, err);
 		goto err_destroy_session;
 	}
-	if (log_open(o.log, o.cmdline.foreground, o.setfile,
-		     o.cmdline.mountpoint) != 0)
+	if (log_open(o.log, o.cmdline.foreground, o.cmdline.mountpoint) != 0)
 		goto err_destroy_session;
-	/*
-	 * A shell starts `pmemsetfs -f ... &` with SIGINT ignored, and libfuse
-	 * only hooks signals left at their default: SIGINT must still unmount.
-	 */
-	signal(SIGINT, SIG_DFL);
-	signal(SIGTERM, SIG_DFL);
-	signals_ignore_stray();
-	if (fuse_set_signal_handlers(se) != 0)
+	startup_paths_resolve(&paths, o.setfile, o.cmdline.mountpoint);
+	if (session_handle_signals(se) != 0)
 		goto err_destroy_session;
-	ns.mountpoint = realpath(o.cmdline.mountpoint, NULL);
-	/* opened now: once mounted, no path may be read (mountinfo.h) */
-	int mountinfo_fd = mountinfo_open();
-	if (fuse_session_mount(se, o.cmdline.mountpoint) != 0) {
-		if (mountinfo_fd >= 0)
-			close(mountinfo_fd);
+	if (session_mount(se, &ns, o.cmdline.mountpoint) != 0)
 		goto err_remove_handlers;
-	}
 	build_undo_clear(&undo); /* mounted: the files are the set's now */
-	ns.cache_entries = !o.cmdline.singlethread; /* see tree_ops.c */
-	/* page cache: spare every buffered write a getxattr (kernel_io.c) */
-	if (!ns.direct_io && kernel_io_install(se) != 0)
-		fuse_log(FUSE_LOG_WARNING, "pmemsetfs: own device I/O "
-					   "unavailable: writes ask for "
-					   "security xattrs\n");
-	/* ctl refuses sources on this very mount (see ctl.c) */
-	if (ns.mountpoint != NULL && mountinfo_fd >= 0)
-		ns.has_mount_dev = mountinfo_find_in(
-			mountinfo_fd, ns.mountpoint, &ns.mount_dev);
-	if (mountinfo_fd >= 0)
-		close(mountinfo_fd);
-	if (ns.has_mount_dev && !ns.direct_io) /* see bdi.c */
-		bdi_set(ns.mount_dev, "read_ahead_kb", 1024);
-	if (ns.has_mount_dev && ns.writeback)
-		bdi_set(ns.mount_dev, "max_ratio", 20);
+	ns.cache_entries = !o.cmdline.singlethread; /* see ops/dir.c */
 	fuse_daemonize(o.cmdline.foreground);
-	source_locks_renew(&ns.source_locks); /* the holder's pid is ours */
+	source_locks_renew(ns.source_locks); /* the holder's pid is ours */
 	log_start();
-	log_startup_line(&ns);
+	startup_report(&ns, &paths);
 	mounted = true;
 
-	int ret = run_session(se, &o);
+	int ret = session_loop(se, &o.cmdline);
 	/* 0: unmounted; > 0: the signal that asked us to stop */
 	status = ret < 0 ? 1 : 0;
 	fuse_session_unmount(se);
@@ -154,7 +101,8 @@ err_remove_handlers:
 err_destroy_session:
 	fuse_session_destroy(se);
 err_destroy_ns:
-	ns_destroy(&ns); /* persists everything, deletes the set */
+	set_teardown(&ns); /* persists everything, deletes the set */
+	ns_destroy(&ns);
 	build_undo_run(&undo);
 	log_close(!mounted); /* a log file made for nothing goes too */
 err_clear_spec:

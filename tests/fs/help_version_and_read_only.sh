@@ -20,10 +20,10 @@ for flag in -h --help; do
 	help_has "pmemsetfs ctl MOUNTPOINT COMMAND..."
 	help_has "mount -t fuse.pmemsetfs SETFILE MOUNTPOINT"
 	help_has "-o persist=write|fsync"
-	# every -o NAME= the parser knows (fs/options.c), so a new option
-	# cannot be left out of fs/help.c
-	opts=$(grep -oE '"[a-z_]+=%[a-z]+"' "$top/fs/options.c" | sed -E 's/^"([a-z_]+=).*/\1/' | sort -u)
-	[ -n "$opts" ] || fail "found no -o options in $top/fs/options.c"
+	# every -o NAME= the parser knows (fs/startup/options.c), so a new option
+	# cannot be left out of fs/startup/help.c
+	opts=$(grep -oE '"[a-z_]+=%[a-z]+"' "$top/fs/startup/options.c" | sed -E 's/^"([a-z_]+=).*/\1/' | sort -u)
+	[ -n "$opts" ] || fail "found no -o options in $top/fs/startup/options.c"
 	for o in $opts; do
 		help_has "-o $o"
 	done

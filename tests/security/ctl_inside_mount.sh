@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Security test (issue 7): the ctl file cannot be turned against the daemon
+# Security test: the ctl file cannot be turned against the daemon
 # itself. A `part` command whose source (or temporary directory) lies inside
 # the mount would make the daemon wait for its own answer; it must be
 # refused with EINVAL at once, leave the set unchanged and leave the daemon

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Security test (issue 7): who may do what on a mounted set.
+# Security test: who may do what on a mounted set.
 #   security.sh PMEMSETFS FSPROBE_DIR SECPROBE
 # Creates two unprivileged users (A mounts, B is someone else; removed
 # again on exit) and checks, with secprobe run as each of them:

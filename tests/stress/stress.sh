@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Stress test (issue 7): on a mounted set, four writer threads write and
+# Stress test: on a mounted set, four writer threads write and
 # verify seeded patterns in their own part files while a fifth thread maps
 # and unmaps parts through .pmemset/ctl, for STRESS_SECONDS (default 60).
 #   stress.sh PMEMSETFS FSPROBE_DIR STRESS_WRITERS_BINARY

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * test_setfile.c -- CUnit suite for pmemsetfs's set-file and -o value
- * parser (fs/setfile.c): sizes, settings, part directives, every error
+ * parser (fs/base/setfile.c): sizes, settings, part directives, every error
  * naming its line, and that a failed parse leaves nothing allocated.
  */
 #include <CUnit/Basic.h>
@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "setfile.h"
+#include "base/setfile.h"
 
 static char err[SETFILE_ERR_MAX];
 
