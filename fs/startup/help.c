@@ -4,7 +4,7 @@
  * here alone so that adding an option, a set-file directive or a ctl command
  * means adding its line here too (tests/fs/help_version_and_read_only.sh
  * checks that every -o option the parser knows is listed). The man pages
- * pmemsetfs(8) and pmemsetfs.set(5) say the same at length.
+ * pmemsetfs(1) and pmemsetfs.set(5) say the same at length.
  */
 #include <stdio.h>
 #include <string.h>
@@ -89,7 +89,7 @@ static const char help_text[] =
 	"    0 done, 1 other, 2 usage, 3 invalid command, 4 not found,\n"
 	"    5 exists, 6 no space, 7 busy, 8 permission denied, 9 not mounted\n"
 	"\n"
-	"See pmemsetfs(8), pmemsetfs.set(5) and libpmemset(7).\n"
+	"See pmemsetfs(1), pmemsetfs.set(5) and libpmemset(7).\n"
 	"\n"
 	"libfuse options:\n";
 

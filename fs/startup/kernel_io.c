@@ -5,7 +5,7 @@
  * xattrs" (S_NOSEC), so every buffered write(2) of a page-cache file first
  * asks us for security.capability: one extra round trip per write (4 KiB
  * random writes on the writeback cache: 41-55k IOPS with it, 184k
- * without; see README, Performance).
+ * without; see fs/README.md, "Performance notes").
  * libfuse 3.14 cannot request that flag, so the INIT reply is amended on
  * its way to the kernel. Everything else passes through untouched.
  *

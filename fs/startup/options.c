@@ -174,7 +174,7 @@ static int check_values(const struct raw_options *raw, struct options *o)
 				   "page, cacheline or byte");
 		s->has_granularity = true;
 	}
-	o->direct_io = false; /* cache=page: see README, "direct I/O or..." */
+	o->direct_io = false; /* cache=page: see fs/README.md, "Cache modes" */
 	if (raw->cache != NULL) {
 		if (strcmp(raw->cache, "direct") == 0)
 			o->direct_io = true;

@@ -24,7 +24,7 @@
  *     limit (strictlimit), ~47 MiB here; with the writeback cache a writer
  *     whose working set is larger is held to the rate at which single pages
  *     are written back (4 KiB random writes over 256 MiB: 124-143k IOPS,
- *     with 20%: 444k). See README, Performance.
+ *     with 20%: 444k). See fs/README.md, "Performance notes".
  */
 #include <errno.h>
 #include <fcntl.h>

@@ -51,7 +51,7 @@ for mode in page:fsync page:write direct:fsync direct:write; do
 		model_write y.img "$off" "$T/first"
 		# O_TRUNC changes nothing: not the size, not the dirty bytes
 		# (except unsynced stores of a mapping on the write-through
-		# page cache, which the kernel drops: see README)
+		# page cache, which the kernel drops: see fs/README.md, "Cache modes")
 		if [ "$cache:$persist:$how" != page:write:mmap ]; then
 			probe_expect "ok 0" open-trunc "$MNT/y"
 		fi

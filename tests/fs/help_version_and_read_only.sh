@@ -43,7 +43,7 @@ for flag in -h --help; do
 	help_has "Exit status"
 	grep -qE '^ +0 ' "$T/help" || fail "$flag does not explain exit status 0"
 	grep -qE '^ +1 ' "$T/help" || fail "$flag does not explain exit status 1"
-	for page in "pmemsetfs(8)" "pmemsetfs.set(5)" "libpmemset(7)"; do
+	for page in "pmemsetfs(1)" "pmemsetfs.set(5)" "libpmemset(7)"; do
 		help_has "$page"
 	done
 	help_has "allow_other" # libfuse's own options come last

@@ -227,7 +227,8 @@ static void do_edge(struct fsx *f, struct view *v)
 {
 	uint64_t kind = rng_below(f, 3);
 	if (f->writeback)
-		kind = 2; /* the write's count says nothing yet (README) */
+		kind = 2; /* the write's count says nothing yet (fs/README.md,
+			     "Cache modes") */
 	size_t len = random_length(f, v->size);
 	if (kind == 0) { /* write starting at the end */
 		fill_random(f, len);

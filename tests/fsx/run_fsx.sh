@@ -59,7 +59,7 @@ done
 
 mmap_flag=()
 [ "$cache" = page ] && mmap_flag=(-M)
-# the writeback cache answers writes past the end itself (README)
+# the writeback cache answers writes past the end itself (fs/README.md, "Cache modes")
 [ "$cache:$mode" = page:fsync ] && mmap_flag+=(-W)
 "$fsx" -s "$seed" -n "$ops" -o "$T/shadow" "${mmap_flag[@]}" \
 	"$MNT/.pmemset/maps/0" "${part_paths[@]}" ||
