@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs, with apt-get, every Debian package that building and testing
 # pmemsetfs needs and that is not installed yet. Sourced by the other scripts.
-pmemsetfs_packages=(build-essential cmake pkg-config libpmem2-dev libcunit1-dev
+pmemsetfs_packages=(build-essential cmake pkg-config libpmem2-dev libcunit1-dev rsync
 	libfuse3-dev fuse3 attr valgrind clang-format groff-base man-db)
 
 pmemsetfs_install_deps() {

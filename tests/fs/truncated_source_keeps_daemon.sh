@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# No truncation of a source kills the daemon, at any moment. Four threads
+# write and read 1 MiB at random offsets of several parts while another
+# program truncates one part's source to 0, 4K or 1M and regrows it to its
+# size, in a loop, for TRUNCATE_SECONDS (default 60, split over the page
+# cache and direct modes). The daemon must stay alive; requests on the
+# truncated part may fail, but only with EIO; the other parts must show
+# exactly the bytes written to them; after the loop the damaged part is
+# unmapped and mapped again and works.
+. "$(dirname "$0")/lib.sh"
+seconds=${TRUNCATE_SECONDS:-60}
+TEST_DEADLINE=$((seconds + 120))
+per_mode=$((seconds / 2))
+
+for cache in page direct; do
+	note "cache=$cache: ${per_mode} s of I/O while victim.img is truncated in a loop"
+	make_source "victim-$cache.img" $((8 * MiB))
+	make_source "keep1-$cache.img" $((8 * MiB))
+	make_source "keep2-$cache.img" $((8 * MiB))
+	cat >"$T/set.$cache" <<-SET
+		part victim $SRC/victim-$cache.img
+		part keep1 $SRC/keep1-$cache.img
+		part keep2 $SRC/keep2-$cache.img offset=1M length=4M
+	SET
+	mount_set "$T/set.$cache" -o cache=$cache
+	(
+		sizes=(0 4096 $MiB)
+		end=$((SECONDS + per_mode))
+		i=0
+		while [ $SECONDS -lt $end ]; do
+			truncate -s "${sizes[i % 3]}" "$SRC/victim-$cache.img"
+			truncate -s $((8 * MiB)) "$SRC/victim-$cache.img"
+			i=$((i + 1))
+		done
+		echo "$i" >"$T/truncations"
+	) &
+	truncator=$!
+	rc=0
+	"$HELPERS/truncation_stress" -s "$per_mode" -t 4 \
+		-v "$MNT/victim" "$MNT/keep1" "$MNT/keep2" >"$T/stress.out" 2>&1 ||
+		rc=$?
+	wait "$truncator"
+	cat "$T/stress.out"
+	note "$(cat "$T/truncations") truncations of victim.img"
+	assert_eq 0 "$rc" "truncation_stress exit status"
+	is_running "$DAEMON_PID" || fail "the daemon died (cache=$cache)"
+
+	note "the other parts still serve their bytes"
+	for p in keep1 keep2; do
+		cat "$MNT/$p" >/dev/null || fail "reading $p failed after the loop"
+	done
+	note "unmapping and mapping the damaged part again makes it whole"
+	"$DAEMON" ctl "$MNT" unmap victim || fail "ctl unmap victim failed"
+	"$DAEMON" ctl "$MNT" part victim "$SRC/victim-$cache.img" ||
+		fail "mapping victim again failed"
+	make_data "$T/data" $MiB
+	dd_write "$MNT/victim" $MiB "$T/data"
+	assert_cmp_region "$MNT/victim" $MiB $MiB "$T/data"
+	unmount_set
+	assert_cmp_region "$SRC/victim-$cache.img" $MiB $MiB "$T/data"
+done
