@@ -58,6 +58,7 @@ int main(int argc, char **argv)
 	ns_init(&ns, &spec.settings);
 	ns.direct_io = o.direct_io;
 	ns.read_only = o.read_only;
+	ns.unlink_unmaps = o.unlink_unmaps;
 	ns.ownership = o.ownership;
 	if (o.cmdline.singlethread && !ns.direct_io) {
 		/* invalidating a page can wait for a read only we would serve

@@ -145,19 +145,40 @@ int ctl_run_write(struct namespace *ns, const char *buf, size_t size,
 	return ret;
 }
 
+/*
+ * rm of a part, unless the mount opted in with -o unlink=unmap: tar -x,
+ * install and rsync unlink a file before they write it, and would unmap
+ * the parts they meant to restore. The refusal says how to remove one.
+ */
+static int refuse_unlink(struct namespace *ns, const char *shown, char *err,
+			 size_t errlen)
+{
+	const char *mountpoint = ns->mountpoint ? ns->mountpoint : "MOUNTPOINT";
+	return reason_fail(err, errlen, -EPERM,
+			   "refused: remove a part with 'pmemsetfs ctl %s "
+			   "unmap %s' (or mount with -o unlink=unmap)",
+			   mountpoint, shown);
+}
+
 int ctl_remove_part(struct namespace *ns, const char *name)
 {
 	struct last_error error = {0};
+	char shown[sizeof(error.command) - 8];
+	setfile_escape(name, strlen(name), 200, shown, sizeof(shown));
 	pthread_mutex_lock(&ns->change_lock);
 	pthread_mutex_lock(&ns->lock);
-	int ret = ctl_unmap_part_locked(ns, name, error.reason,
-					sizeof(error.reason));
+	int ret;
+	if (!ns->unlink_unmaps && ns_part_by_name_locked(ns, name) != NULL)
+		ret = refuse_unlink(ns, shown, error.reason,
+				    sizeof(error.reason));
+	else
+		ret = ctl_unmap_part_locked(ns, name, error.reason,
+					    sizeof(error.reason));
 	pthread_mutex_unlock(&ns->lock);
 	pthread_mutex_unlock(&ns->change_lock);
 	if (ret) {
-		char shown[sizeof(error.command) - 8];
-		setfile_escape(name, strlen(name), 200, shown, sizeof(shown));
-		snprintf(error.command, sizeof(error.command), "rm %s", shown);
+		snprintf(error.command, sizeof(error.command), "rm '%s'",
+			 shown);
 		record_failure(ns, &error, NULL);
 	}
 	return ret;

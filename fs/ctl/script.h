@@ -22,7 +22,10 @@
 int ctl_run_write(struct namespace *ns, const char *buf, size_t size,
 		  char **reason);
 
-/* rm NAME: unmaps the part; a failure is recorded as "rm NAME". */
+/*
+ * rm NAME: with -o unlink=unmap unmaps the part, else refused (-EPERM)
+ * with a reason that names ctl unmap; a failure is recorded as "rm 'NAME'".
+ */
 int ctl_remove_part(struct namespace *ns, const char *name);
 
 #endif /* PMEMSETFS_CTL_SCRIPT_H */

@@ -54,6 +54,7 @@ int status_snapshot_take_locked(struct namespace *ns,
 	snap->write_cache = ns->direct_io   ? "none"
 			    : ns->writeback ? "writeback"
 					    : "write-through";
+	snap->unlink = ns->unlink_unmaps ? "unmap" : "refuse";
 	snap->nmaps = ns->nmaps;
 	snap->nparts = ns->nparts;
 	snap->maps = calloc(ns->nmaps ? ns->nmaps : 1, sizeof(*snap->maps));
@@ -118,6 +119,7 @@ static void write_text(const struct status_snapshot *snap, FILE *out)
 		fprintf(out, "reservation: none\n");
 	fprintf(out, "cache: %s\n", snap->cache);
 	fprintf(out, "write_cache: %s\n", snap->write_cache);
+	fprintf(out, "unlink: %s\n", snap->unlink);
 	fprintf(out, "maps: %zu\n", snap->nmaps);
 	for (size_t i = 0; i < snap->nmaps; i++) {
 		const struct status_map *m = &snap->maps[i];

@@ -29,6 +29,7 @@ struct status_snapshot {
 	enum pmem2_granularity granularity;
 	const char *cache;	 /* -o cache=: "direct" or "page" */
 	const char *write_cache; /* "none", "writeback" or "write-through" */
+	const char *unlink;	 /* -o unlink=: "refuse" or "unmap" */
 	struct status_map *maps;
 	size_t nmaps;
 	struct status_part *parts; /* in mapping order */

@@ -2,7 +2,8 @@
 /*
  * attr.c -- attributes of everything in the tree (getattr, setattr) and
  * the user.pmemset.* xattrs of part files. The fixed entries have fixed
- * attributes; part files carry those that tools rely on:
+ * attributes (but for the root directory's times, which a restore from a
+ * backup sets); part files carry those that tools rely on:
  *  - times: the source's at mount; a write through the mount moves mtime
  *    and ctime to the write's time (make, rsync and backups see changes);
  *    utimens (`touch`) sets the source file's own times;
@@ -211,11 +212,32 @@ static int set_source_times(const char *path, dev_t dev, ino_t ino,
 	return ret;
 }
 
+/*
+ * The root directory keeps its times in the daemon until unmount: `tar -x`
+ * and `cp -a` of a backup of the mount restore the directory's times too,
+ * and would fail on an EPERM.
+ */
+static void set_root_times(struct namespace *ns, const struct timespec times[2])
+{
+	struct timespec now = ns_timespec(now_ns());
+	pthread_mutex_lock(&ns->lock);
+	if (times[0].tv_nsec != UTIME_OMIT)
+		ns->root_atime = times[0].tv_nsec == UTIME_NOW ? now : times[0];
+	if (times[1].tv_nsec != UTIME_OMIT)
+		ns->root_mtime = times[1].tv_nsec == UTIME_NOW ? now : times[1];
+	ns->root_ctime = now;
+	pthread_mutex_unlock(&ns->lock);
+}
+
 static int set_times(struct namespace *ns, fuse_ino_t ino,
 		     const struct stat *attr, int to_set)
 {
 	struct timespec times[2];
 	requested_times(attr, to_set, times);
+	if (ino == INO_ROOT) {
+		set_root_times(ns, times);
+		return 0;
+	}
 	char path[PATH_MAX];
 	dev_t dev = 0;
 	ino_t source_ino = 0;
@@ -290,6 +312,9 @@ int attr_stat_locked(struct namespace *ns, fuse_ino_t ino, struct stat *st,
 	switch (ino) {
 	case INO_ROOT:
 		dir_stat(ns, st, 3);
+		st->st_atim = ns->root_atime;
+		st->st_mtim = ns->root_mtime;
+		st->st_ctim = ns->root_ctime;
 		return 0;
 	case INO_META_DIR:
 		dir_stat(ns, st, 3);
@@ -369,6 +394,20 @@ void attr_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 	 FUSE_SET_ATTR_MTIME_NOW)
 
 /*
+ * Owner and mode come from the sources or from -o uid=, gid=, umask=; a
+ * chmod or chown to what an entry already shows changes nothing and is
+ * accepted, so `cp -a` and `tar` as root restore a backup cleanly.
+ */
+static bool changes_owner_or_mode(const struct stat *attr, int to_set,
+				  const struct stat *st)
+{
+	return ((to_set & FUSE_SET_ATTR_MODE) &&
+		(attr->st_mode & 07777) != (st->st_mode & 07777)) ||
+	       ((to_set & FUSE_SET_ATTR_UID) && attr->st_uid != st->st_uid) ||
+	       ((to_set & FUSE_SET_ATTR_GID) && attr->st_gid != st->st_gid);
+}
+
+/*
  * With the writeback cache, open(O_TRUNC) comes as setattr(size 0) without
  * a file handle (see fs_init); it changes nothing, as without the cache.
  * (So does truncate(2) to 0 by name there; ftruncate(2) carries a handle.)
@@ -383,8 +422,9 @@ static bool open_trunc(struct namespace *ns, const struct stat *attr,
  * Part and map files are fixed-size windows onto memory: truncating to
  * their own size (what O_TRUNC and `truncate -s SAME` ask) changes nothing
  * and is accepted; any other size is EINVAL. Times of a part (`touch`) are
- * set on its source file; times of anything else, owner and mode cannot be
- * changed (EPERM).
+ * set on its source file, the root directory's kept in the daemon; times of
+ * anything else, owner and mode cannot be changed (EPERM) except to what
+ * they already are.
  */
 void attr_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int to_set,
 		  struct fuse_file_info *fi)
@@ -393,8 +433,7 @@ void attr_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int to_set,
 	struct namespace *ns = req_ns(req);
 	struct stat st;
 	int ret = stat_inode(ns, ino, &st);
-	if (ret == 0 && (to_set & (FUSE_SET_ATTR_MODE | FUSE_SET_ATTR_UID |
-				   FUSE_SET_ATTR_GID)))
+	if (ret == 0 && changes_owner_or_mode(attr, to_set, &st))
 		ret = -EPERM;
 	/* ftruncate sends times too: a truncate that changes nothing keeps them
 	 */
@@ -428,16 +467,14 @@ void attr_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int to_set,
 }
 
 /*
- * xattrs: user.pmemset.* attributes of a part file, so `getfattr -d`
- * tells where a part comes from and where it is mapped.
+ * xattrs: user.pmemset.* attributes of a part file, read by name
+ * (`getfattr -n user.pmemset.source`), so a part tells where it comes from
+ * and where it is mapped. They are not listed: they describe this mount
+ * (the address is this daemon's), and `cp -a`, `rsync -X` and `getfattr
+ * -d` copy what listxattr names onto backup copies, where they would be
+ * false. No setxattr: the kernel answers EOPNOTSUPP.
  */
 #define XATTR_PREFIX "user.pmemset."
-
-static const char *const xattr_names[] = {
-	"source", "offset", "length", "address", "map", "granularity",
-};
-
-#define NXATTRS (sizeof(xattr_names) / sizeof(xattr_names[0]))
 
 /* Formats attribute key of part into buf; -ENODATA if there is none. */
 static int format_locked(struct namespace *ns, const struct part_node *p,
@@ -494,15 +531,6 @@ void xattr_get(fuse_req_t req, fuse_ino_t ino, const char *name, size_t size)
 
 void xattr_list(fuse_req_t req, fuse_ino_t ino, size_t size)
 {
-	struct namespace *ns = req_ns(req);
-	char list[512];
-	size_t len = 0;
-	pthread_mutex_lock(&ns->lock);
-	bool is_part = ns_part_by_ino_locked(ns, ino) != NULL;
-	pthread_mutex_unlock(&ns->lock);
-	for (size_t i = 0; is_part && i < NXATTRS; i++)
-		len += (size_t)snprintf(list + len, sizeof(list) - len, "%s%s",
-					XATTR_PREFIX, xattr_names[i]) +
-		       1; /* keep the NUL: the list is NUL-separated */
-	reply_value(req, list, len, size);
+	(void)ino;
+	reply_value(req, "", 0, size); /* nothing listed: see above */
 }

@@ -4,7 +4,8 @@
  * status.json are read-only snapshots made at open (ctl/status.c), so one
  * reader sees one consistent state; ctl takes commands and scripts
  * (ctl/script.c) and gives back why its own last write failed; rm of a
- * part file is the unmap command by another name.
+ * part file is refused, or with -o unlink=unmap the unmap command by
+ * another name.
  */
 #include <errno.h>
 #include <fcntl.h>

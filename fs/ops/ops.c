@@ -181,7 +181,8 @@ static void fs_listxattr(fuse_req_t req, fuse_ino_t ino, size_t size)
 
 /*
  * The tree's shape is the set's: a new part comes from the ctl file (which
- * knows its source), rm of a part unmaps it, and nothing else can be made,
+ * knows its source), rm of a part is refused too unless the mount says
+ * -o unlink=unmap (then it unmaps the part), and nothing else can be made,
  * renamed, linked or removed. Every such refusal is EPERM, "not allowed
  * here", as for a file system that does not allow the operation at all.
  */

@@ -29,6 +29,7 @@ struct raw_options {
 	char *gid;
 	char *umask;
 	char *fsname;
+	char *unlink;
 	int read_only; /* the last of -o ro / -o rw */
 	int extra_positional;
 };
@@ -51,6 +52,7 @@ static const struct fuse_opt option_spec[] = {
 	RAW("gid=%s", gid),
 	RAW("umask=%s", umask),
 	RAW("fsname=%s", fsname),
+	RAW("unlink=%s", unlink),
 	/* kept for the session too: it makes the kernel mount read-only */
 	FUSE_OPT_KEY("ro", KEY_RO),
 	FUSE_OPT_KEY("rw", KEY_RW),
@@ -181,6 +183,14 @@ static int check_values(const struct raw_options *raw, struct options *o)
 		else if (strcmp(raw->cache, "page") != 0)
 			return bad("cache", raw->cache, "page or direct");
 	}
+	/* refuse: tar -x, install and rsync unlink before they write */
+	o->unlink_unmaps = false;
+	if (raw->unlink != NULL) {
+		if (strcmp(raw->unlink, "unmap") == 0)
+			o->unlink_unmaps = true;
+		else if (strcmp(raw->unlink, "refuse") != 0)
+			return bad("unlink", raw->unlink, "refuse or unmap");
+	}
 	o->read_only = raw->read_only;
 	return check_ownership(raw, o);
 }
@@ -197,6 +207,7 @@ static void free_raw(struct raw_options *raw)
 	free(raw->gid);
 	free(raw->umask);
 	free(raw->fsname);
+	free(raw->unlink);
 }
 
 /*

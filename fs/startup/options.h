@@ -2,7 +2,7 @@
 /*
  * options.h -- the command line: SETFILE MOUNTPOINT, pmemsetfs's own -o
  * options (persist=, coalescing=, reservation=, granularity=, cache=,
- * uid=, gid=, umask=, fsname=) and
+ * uid=, gid=, umask=, fsname=, unlink=) and
  * libfuse's standard ones, which are handed on to the FUSE session.
  */
 #ifndef PMEMSETFS_OPTIONS_H
@@ -15,6 +15,7 @@ struct options {
 	struct set_settings override;	  /* what -o asked, over the set file */
 	bool direct_io;			  /* -o cache=direct (default: page) */
 	bool read_only;			  /* -o ro */
+	bool unlink_unmaps;		  /* -o unlink=unmap */
 	struct ownership ownership;	  /* -o uid=, gid=, umask= */
 	struct fuse_cmdline_opts cmdline; /* -f -d -s, mountpoint, ... */
 	struct fuse_args args;		  /* what the FUSE session gets */

@@ -74,6 +74,7 @@ void ns_init(struct namespace *ns, const struct set_settings *settings)
 	ns->uid = getuid();
 	ns->gid = getgid();
 	clock_gettime(CLOCK_REALTIME, &ns->mount_time);
+	ns->root_atime = ns->root_mtime = ns->root_ctime = ns->mount_time;
 }
 
 void part_node_free(struct part_node *part)

@@ -108,6 +108,8 @@ struct namespace
 	bool direct_io; /* -o cache=direct: part files bypass the page cache */
 	bool writeback; /* cache=page, persist=fsync: FUSE writeback cache */
 	bool read_only; /* -o ro: sources opened and mapped read-only */
+	/* -o unlink=unmap: rm of a part unmaps it (default: refused) */
+	bool unlink_unmaps;
 	struct ownership ownership;
 
 	struct part_node **parts; /* in the order they were mapped */
@@ -131,6 +133,8 @@ struct namespace
 	uid_t uid; /* the mounting user owns the fixed entries */
 	gid_t gid;
 	struct timespec mount_time;
+	/* the root directory's times: the mount's, or what touch set */
+	struct timespec root_atime, root_mtime, root_ctime;
 	struct fuse_session *session; /* for cache invalidation notices */
 	char *mountpoint;	      /* resolved, once mounted */
 	dev_t mount_dev;	      /* our device, once mounted */
