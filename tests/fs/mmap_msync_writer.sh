@@ -28,7 +28,7 @@ for persist in write fsync; do
 done
 
 note "a live mapping keeps the part busy: rm fails with EBUSY until munmap"
-mount_set "$T/set"
+mount_set "$T/set" -o unlink=unmap
 make_data "$T/data" 4096
 coproc HOLDER { "$HELPERS/mmap_writer" "$MNT/p" 8192 "$T/data" hold; }
 holder_pid=$HOLDER_PID

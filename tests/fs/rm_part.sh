@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# `rm MOUNTPOINT/NAME` unmaps the part: it leaves ls and .pmemset/maps at
-# once, its source keeps its data (including writes made through the
+# On a mount with -o unlink=unmap, `rm MOUNTPOINT/NAME` unmaps the part
+# (without it rm is refused: everyday_tools_keep_parts): it leaves ls and
+# .pmemset/maps at once, its source keeps its data (including writes made through the
 # mount), the other parts keep working. While the part is open, rm fails
 # with EBUSY and the part stays; once closed, rm works.
 . "$(dirname "$0")/lib.sh"
@@ -14,7 +15,7 @@ part a $SRC/one.img
 part b $SRC/two.img offset=1M
 part c $SRC/three.img
 SET
-mount_set "$T/set"
+mount_set "$T/set" -o unlink=unmap
 make_data "$T/data" 9999
 dd_write "$MNT/b" 4444 "$T/data"
 model_write two.img $((MiB + 4444)) "$T/data"

@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
-# getfattr -d on a part file shows user.pmemset.{source,offset,length,
-# address,map,granularity} with the part's real values: the source path,
-# offset and length from the set file, the map index whose map file holds
-# the part, distinct addresses for distinct parts, the set's granularity.
+# A part file's user.pmemset.{source,offset,length,address,map,granularity}
+# are read by name (getfattr -n) with the part's real values: the source
+# path, offset and length from the set file, the map index whose map file
+# holds the part, distinct addresses for distinct parts, the set's
+# granularity. They are not listed (getfattr -d shows none, so backups do
+# not copy them: backups_do_not_copy_synthetic_xattrs), and no attribute
+# can be set or removed on a part: EOPNOTSUPP.
 . "$(dirname "$0")/lib.sh"
 
 make_source one.img $((3 * MiB))
@@ -14,13 +17,26 @@ part b $SRC/two.img
 SET
 mount_set "$T/set"
 
-note "getfattr -d lists all six"
-getfattr -d --absolute-names "$MNT/a" >"$T/dump" 2>&1 ||
-	fail "getfattr -d failed: $(cat "$T/dump")"
+note "each of the six is there by name; getfattr -d lists none"
 for n in source offset length address map granularity; do
-	grep -q "^user\.pmemset\.$n=" "$T/dump" ||
-		fail "getfattr -d lacks user.pmemset.$n: $(cat "$T/dump")"
+	xattr a $n >/dev/null
 done
+getfattr -d -m - --absolute-names "$MNT/a" >"$T/dump" 2>&1 ||
+	fail "getfattr -d failed: $(cat "$T/dump")"
+grep -q pmemset "$T/dump" && fail "getfattr -d lists attributes: $(cat "$T/dump")"
+probe_err=$(getfattr -n user.pmemset.nosuch "$MNT/a" 2>&1) &&
+	fail "getfattr of user.pmemset.nosuch succeeded: $probe_err"
+grep -q "No such attribute" <<<"$probe_err" ||
+	fail "getfattr of user.pmemset.nosuch said: $probe_err"
+
+note "setting or removing an attribute: EOPNOTSUPP, nothing changes"
+for args in "-n user.note -v x" "-n user.pmemset.source -v /elsewhere" \
+	"-x user.pmemset.source"; do
+	# shellcheck disable=SC2086 # the words of $args are setfattr's
+	out=$(setfattr $args "$MNT/a" 2>&1) && fail "setfattr $args succeeded"
+	grep -q "Operation not supported" <<<"$out" || fail "setfattr $args said: $out"
+done
+assert_eq "$SRC/one.img" "$(xattr a source)" "a: source after setfattr"
 
 note "values"
 assert_eq "$SRC/one.img" "$(xattr a source)" "a: source"

@@ -108,9 +108,28 @@ static void commands_map_and_unmap_parts(void)
 	CU_ASSERT(!has_part("a"));
 	UT_ASSERT_EQ(ns.nparts, 3);
 	UT_ASSERT_EQ(ns.nmaps, 3);
+	ns.unlink_unmaps = true;		    /* -o unlink=unmap */
 	UT_ASSERT_EQ(ctl_remove_part(&ns, "b"), 0); /* rm b */
 	CU_ASSERT(!has_part("b"));
 	CU_ASSERT(!ns.last_error.set); /* nothing failed */
+	teardown();
+}
+
+/* Without -o unlink=unmap, rm of a part is refused and says what to do. */
+static void rm_of_a_part_is_refused_by_default(void)
+{
+	build("");
+	UT_ASSERT_EQ(ctl_remove_part(&ns, "b"), -EPERM);
+	CU_ASSERT(has_part("b"));
+	UT_ASSERT_EQ(ns.nparts, 3);
+	CU_ASSERT(ns.last_error.set);
+	CU_ASSERT_STRING_EQUAL(ns.last_error.command, "rm 'b'");
+	CU_ASSERT_STRING_EQUAL(ns.last_error.reason,
+			       "refused: remove a part with 'pmemsetfs ctl "
+			       "MOUNTPOINT unmap b' (or mount with -o "
+			       "unlink=unmap)");
+	/* a name that is no part is still ENOENT */
+	UT_ASSERT_EQ(ctl_remove_part(&ns, "nosuch"), -ENOENT);
 	teardown();
 }
 
@@ -295,6 +314,8 @@ static CU_TestInfo tests[] = {
 	{"built_set_has_every_part_in_the_tree",
 	 built_set_has_every_part_in_the_tree},
 	{"commands_map_and_unmap_parts", commands_map_and_unmap_parts},
+	{"rm_of_a_part_is_refused_by_default",
+	 rm_of_a_part_is_refused_by_default},
 	{"script_stops_at_its_first_failing_line",
 	 script_stops_at_its_first_failing_line},
 	{"bad_commands_are_refused_with_their_reason",

@@ -111,6 +111,35 @@ static void bad_values_are_refused(void)
 	}
 }
 
+/* rm of a part is refused unless the mount opts in with -o unlink=unmap */
+static void unlink_refuses_unless_unmap_is_asked(void)
+{
+	struct options o;
+	const char *plain[] = {"pmemsetfs", "x.set", ut_dir(), NULL};
+	UT_ASSERT_EQ_FATAL(parse(&o, plain), 0);
+	CU_ASSERT(!o.unlink_unmaps);
+	options_clear(&o);
+	const char *refuse[] = {"pmemsetfs", "-o",     "unlink=refuse",
+				"x.set",     ut_dir(), NULL};
+	UT_ASSERT_EQ_FATAL(parse(&o, refuse), 0);
+	CU_ASSERT(!o.unlink_unmaps);
+	options_clear(&o);
+	const char *unmap[] = {"pmemsetfs", "-o",     "unlink=unmap",
+			       "x.set",	    ut_dir(), NULL};
+	UT_ASSERT_EQ_FATAL(parse(&o, unmap), 0);
+	CU_ASSERT(o.unlink_unmaps);
+	for (int i = 0; i < o.args.argc; i++) /* ours: not for libfuse */
+		CU_ASSERT_PTR_NULL(strstr(o.args.argv[i], "unlink="));
+	options_clear(&o);
+	const char *bad[] = {"unlink=yes", "unlink=", "unlink=UNMAP"};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		const char *argv[] = {"pmemsetfs", "-o",     bad[i],
+				      "x.set",	   ut_dir(), NULL};
+		UT_ASSERT_EQ(parse(&o, argv), -1);
+		options_clear(&o);
+	}
+}
+
 static void missing_operands_are_a_usage_error(void)
 {
 	struct options o;
@@ -128,6 +157,8 @@ static CU_TestInfo tests[] = {
 	{"defaults_leave_the_set_file_in_charge",
 	 defaults_leave_the_set_file_in_charge},
 	{"bad_values_are_refused", bad_values_are_refused},
+	{"unlink_refuses_unless_unmap_is_asked",
+	 unlink_refuses_unless_unmap_is_asked},
 	{"missing_operands_are_a_usage_error",
 	 missing_operands_are_a_usage_error},
 	CU_TEST_INFO_NULL,
