@@ -2,8 +2,8 @@
 # The examples of pmemsetfs.set(5) and pmemsetfs(1) work as printed: each
 # set file of pmemsetfs.set(5) mounts (its absolute paths moved under the
 # test's directory) with one file per part, of the length it gives, and the
-# session in pmemsetfs(1) (mount, dd, cmp, ctl part/unmap, rm, unmount)
-# runs as shown.
+# session in pmemsetfs(1) (mount, dd, cmp, ctl part/unmap through the ctl
+# file and through `pmemsetfs ctl`, unmount) runs as shown.
 # usage: page_examples_mount.sh DAEMON HELPER_DIR SOURCE_DIR
 . "$(dirname "$0")/../fs/lib.sh"
 PAGES=$(realpath "$3")
@@ -71,9 +71,13 @@ sed -n '/^\$ cat my.set$/,/^\$/p' "$T/session" | sed '1d;$d' >"$SRC/my.set"
 grep -q '^part ' "$SRC/my.set" || fail "no set file in the session of pmemsetfs(1)"
 mount_set "$SRC/my.set"
 # every command the session shows after mounting, in order, must succeed
-grep '^\$ ' "$T/session" | sed 's/^\$ //' |
-	grep -v -e '^cat my.set' -e '^pmemsetfs ' >"$T/commands"
+# (the mount lines are the mount_set above; `pmemsetfs ctl` runs)
+grep '^\$ ' "$T/session" | sed 's/^\$ //' | grep -v -e '^cat my.set' |
+	grep -v -e '^pmemsetfs [^c]' -e '^pmemsetfs c[^t]' >"$T/commands"
 [ "$(wc -l <"$T/commands")" -ge 5 ] || fail "too few commands in pmemsetfs(1)"
+grep -q '^pmemsetfs ctl ' "$T/commands" ||
+	fail "the session of pmemsetfs(1) shows no 'pmemsetfs ctl' command"
+pmemsetfs() { "$DAEMON" "$@"; } # the one under test, not one in PATH
 while IFS= read -r command; do
 	note "$ $command"
 	case $command in
