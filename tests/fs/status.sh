@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # .pmemset/status describes the set as mounted: settings (granularity,
-# coalescing, persist, reservation), the map with its address, length and
+# coalescing, persist, reservation, cache, unlink), the map with its address, length and
 # parts, each part with source, offset, length, map and address (matching
 # the xattrs), and counters that move by exactly the bytes read and written.
 . "$(dirname "$0")/lib.sh"
@@ -45,6 +45,7 @@ has_line "reservation: $((8 * MiB))"
 has_line "last_error: none"
 has_line "cache: direct"
 has_line "write_cache: none"
+has_line "unlink: refuse"
 
 note "the map and the parts"
 addr_a=$(xattr a address)
@@ -80,8 +81,9 @@ unmount_set
 assert_sources_match_model
 
 note "persist=fsync and overrides from -o"
-mount_set "$T/set" -o persist=fsync,coalescing=none
+mount_set "$T/set" -o persist=fsync,coalescing=none,unlink=unmap
 has_line "persist: fsync"
+has_line "unlink: unmap"
 has_line "coalescing: none"
 has_line "cache: page"
 has_line "write_cache: writeback"

@@ -56,6 +56,8 @@ for key in granularity required_granularity coalescing persist reservation \
 	cache write_cache; do
 	assert_eq "$(text "$key")" "$(json ".$key")" "status.json .$key"
 done
+assert_eq refuse "$(json .unlink)" "status.json .unlink"
+assert_eq "$(text unlink)" "$(json .unlink)" "status.json .unlink"
 
 note "maps"
 assert_eq "$(text maps)" "$(json '.maps | length')" "number of maps"
