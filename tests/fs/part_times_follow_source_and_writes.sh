@@ -5,8 +5,9 @@
 # change); `touch` sets the source file's own times (touch -d, touch -a,
 # touch -m), and the part shows what the source then says (ESTALE once the
 # path leads to another file). A temporary part keeps its times in the
-# daemon. Times of the directories, status and map files cannot be set
-# (EPERM).
+# daemon, and so does the mount's root directory (tar -x and cp -a of a
+# backup restore the times of "."). Times of the other directories, status
+# and map files cannot be set (EPERM).
 . "$(dirname "$0")/lib.sh"
 
 make_source one.img $((1 * MiB))
@@ -74,8 +75,14 @@ touch "$MNT/a" 2>"$T/err" && fail "touch of a part whose source was replaced suc
 grep -q "Stale file handle" "$T/err" || fail "touch after the replacement: $(cat "$T/err")"
 mv "$T/mapped.img" "$SRC/one.img"
 
+note "the root directory keeps the times set on it"
+touch -d '2003-03-03 03:03:03' "$MNT" || fail "touch of the mount's root failed"
+assert_eq "$(date -d '2003-03-03 03:03:03' +%s)" "$(mtime "$MNT")" "the root's mtime after touch -d"
+touch -a -d '2002-02-02' "$MNT" || fail "touch -a of the mount's root failed"
+assert_eq "$(date -d '2003-03-03 03:03:03' +%s)" "$(mtime "$MNT")" "the root's mtime after touch -a"
+
 note "other files' times cannot be set"
-for f in "$MNT" "$MNT/.pmemset" "$MNT/.pmemset/status" "$MNT/.pmemset/maps/0"; do
+for f in "$MNT/.pmemset" "$MNT/.pmemset/status" "$MNT/.pmemset/maps/0"; do
 	touch -d '2004-04-04' "$f" 2>"$T/err" && fail "touch $f succeeded"
 	# status is 0444: touch reports the refused open (EACCES) instead
 	grep -Eq "Operation not permitted|Permission denied" "$T/err" ||
