@@ -213,13 +213,14 @@ int setfile_split_words(char *line, char **words, int max, char *err,
 		words[n++] = w;
 		while (*r != '\0' && !is_blank(*r)) {
 			if (*r == '"' || *r == '\'') {
-				const char *open = r;
+				/* read now: copying overwrites the text */
+				char quote = *r;
+				size_t column = (size_t)(r - line) + 1;
 				if (copy_quoted(&r, &w) != 0)
 					return fail(err, errlen,
 						    "unterminated %c quote "
 						    "(opened at column %zu)",
-						    *open,
-						    (size_t)(open - line) + 1);
+						    quote, column);
 			} else if (*r == '\\') {
 				if (r[1] == '\0')
 					return fail(err, errlen,
