@@ -29,6 +29,8 @@ struct status_snapshot {
 	enum pmem2_granularity granularity;
 	const char *cache;	 /* -o cache=: "direct" or "page" */
 	const char *write_cache; /* "none", "writeback" or "write-through" */
+	bool read_only;		 /* -o ro */
+	const char *log;	 /* "syslog", "stderr" or the log file */
 	struct status_map *maps;
 	size_t nmaps;
 	struct status_part *parts; /* in mapping order */

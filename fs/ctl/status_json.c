@@ -142,6 +142,8 @@ static void settings(const struct status_snapshot *snap,
 		json_object_object_add(root, "reservation", NULL);
 	add(root, "cache", json_object_new_string(snap->cache), ok);
 	add(root, "write_cache", json_object_new_string(snap->write_cache), ok);
+	add(root, "read_only", json_object_new_boolean(snap->read_only), ok);
+	add(root, "log", json_object_new_string(snap->log), ok);
 }
 
 /* The whole object, or NULL when any of it could not be made. */
