@@ -237,7 +237,8 @@ static const char *map_failure_reason(const struct part_spec *p, int code,
 				 "-o reservation=SIZE)",
 				 reservation, length,
 				 code == PMEMSET_E_CANNOT_COALESCE_PARTS
-					 ? " right after the previous part map"
+					 ? " right after the previous part map "
+					   "(coalescing full)"
 					 : "");
 			return buf;
 		}

@@ -116,8 +116,8 @@ static int parse_user(const char *text, unsigned *uid)
 	if (pw == NULL) {
 		/* glibc leaves errno set even for "no such name": not shown */
 		fprintf(stderr,
-			"pmemsetfs: bad option uid=%s: no user named '%s' (see "
-			"getent passwd)\n",
+			"pmemsetfs: bad option uid=%s: no user named '%s' "
+			"(expected a user name or a numeric user ID)\n",
 			text, text);
 		return -1;
 	}
@@ -141,7 +141,7 @@ static int parse_group(const char *text, unsigned *gid)
 	if (gr == NULL) {
 		fprintf(stderr,
 			"pmemsetfs: bad option gid=%s: no group named '%s' "
-			"(see getent group)\n",
+			"(expected a group name or a numeric group ID)\n",
 			text, text);
 		return -1;
 	}
