@@ -60,12 +60,13 @@ int main(int argc, char **argv)
 	ns.read_only = o.read_only;
 	ns.unlink_unmaps = o.unlink_unmaps;
 	ns.ownership = o.ownership;
-	if (o.cmdline.singlethread && !ns.direct_io) {
-		/* invalidating a page can wait for a read only we would serve
-		 */
-		fprintf(stderr, "pmemsetfs: -s: using cache=direct\n");
+	/*
+	 * -s: invalidating a page can wait for a read only we would serve.
+	 * Not printed (a good mount is quiet): the start-up line and status
+	 * say cache=direct.
+	 */
+	if (o.cmdline.singlethread)
 		ns.direct_io = true;
-	}
 	/* fs_init turns it off again if the kernel cannot do it */
 	ns.writeback = !ns.direct_io && ns.settings.persist == PERSIST_ON_FSYNC;
 	se = fuse_session_new(&o.args, &pmemsetfs_ops, sizeof(pmemsetfs_ops),

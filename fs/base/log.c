@@ -2,12 +2,15 @@
 /*
  * log.c -- the daemon's log (see log.h). A background daemon's stderr is
  * /dev/null, and many containers have no syslog socket: then the messages
- * go to a file in the runtime directory, named after the mount point, and
- * the user is told which before the daemon detaches.
+ * go to a file in the runtime directory, named after the mount point (its
+ * first line says why; status names it). A mount that went well prints
+ * nothing, and its file goes again at a clean unmount unless a warning or
+ * an error was written to it, so such files do not pile up.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdatomic.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,6 +35,12 @@ enum log_target {
 
 static enum log_target target;
 static int log_fd = -1;
+/* the file messages go to, for status ("" when not a file) */
+static char log_path[PATH_MAX];
+/* the file stands in for a missing syslog: said in its first line */
+static bool is_fallback;
+/* a warning or error went to the file: it is kept at unmount */
+static atomic_bool file_has_problem;
 /* what log_open made: removed again if nothing gets mounted */
 static char *created_file;
 static char *created_dir;
@@ -144,11 +153,9 @@ static void open_fallback(const char *mountpoint)
 	if (fallback_path(mountpoint, path, sizeof(path)) == 0 &&
 	    (log_fd = open_file(path)) >= 0) {
 		target = TARGET_FILE;
-		fprintf(stderr,
-			"pmemsetfs: no syslog here (%s is not a socket): "
-			"logging to %s\n",
-			SYSLOG_SOCKET, path);
-		return;
+		is_fallback = true;
+		snprintf(log_path, sizeof(log_path), "%s", path);
+		return; /* quiet: log_start says it in the file */
 	}
 	fprintf(stderr,
 		"pmemsetfs: no syslog here (%s is not a socket) and no log "
@@ -183,6 +190,7 @@ int log_open(const char *value, bool foreground, const char *mountpoint)
 		return 0;
 	}
 	target = TARGET_FILE;
+	snprintf(log_path, sizeof(log_path), "%s", value);
 	log_fd = open_file(value);
 	if (log_fd < 0) {
 		fprintf(stderr, "pmemsetfs: log=%s: %s\n", value,
@@ -214,6 +222,8 @@ static void log_to_fd(enum fuse_log_level level, const char *format, va_list ap)
 		log_utc_time(&now, true, time, sizeof(time));
 		n = (size_t)snprintf(line, sizeof(line), "%s [%d] %s: ", time,
 				     (int)getpid(), level_name(level));
+		if (level <= FUSE_LOG_WARNING)
+			atomic_store(&file_has_problem, true);
 	}
 	int len = vsnprintf(line + n, sizeof(line) - n - 1, format, ap);
 	if (len < 0)
@@ -241,11 +251,36 @@ void log_start(void)
 	} else if (log_fd >= 0) {
 		fuse_set_log_func(log_to_fd);
 	}
+	if (is_fallback)
+		fuse_log(FUSE_LOG_NOTICE,
+			 "pmemsetfs: no syslog here (%s is not a socket): "
+			 "logging to this file\n",
+			 SYSLOG_SOCKET);
+}
+
+const char *log_destination(void)
+{
+	switch (target) {
+	case TARGET_SYSLOG:
+		return "syslog";
+	case TARGET_STDERR:
+		return "stderr";
+	case TARGET_FILE:
+		break;
+	}
+	return log_path;
 }
 
 void log_close(bool startup_failed)
 {
-	if (startup_failed && created_file != NULL)
+	/*
+	 * A fall-back file made for this mount that holds nothing but
+	 * start-up lines would only pile up; one with a warning or an error
+	 * stays for the user to read. (Its directory stays: other mounts
+	 * may be about to write theirs.)
+	 */
+	bool unneeded = is_fallback && !atomic_load(&file_has_problem);
+	if ((startup_failed || unneeded) && created_file != NULL)
 		unlink(created_file);
 	if (startup_failed && created_dir != NULL)
 		rmdir(created_dir);
@@ -258,4 +293,6 @@ void log_close(bool startup_failed)
 		close(log_fd);
 	log_fd = -1;
 	fuse_set_log_func(NULL);
+	is_fallback = false;
+	log_path[0] = '\0';
 }

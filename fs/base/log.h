@@ -4,7 +4,8 @@
  * where messages go once it runs (-o log=): syslog,
  * stderr or a file, chosen and opened before it goes to the background,
  * with a file under the runtime directory when there is no syslog, so the
- * errors of a background daemon are never lost. Every message goes through
+ * errors of a background daemon are never lost (and the file is removed at
+ * a clean unmount when it holds none). Every message goes through
  * fuse_log (libfuse's own included).
  */
 #ifndef PMEMSETFS_LOG_H
@@ -37,16 +38,22 @@ bool log_target_valid(const char *value);
 /*
  * Chooses the target (value NULL: syslog in the background, stderr in the
  * foreground) and opens it: a file is created or appended to now, while
- * errors still reach the user. A missing syslog is announced on stderr with
- * the file that takes its place (named after the mount point). Returns 0, or -1
- * with a message on stderr.
+ * errors still reach the user. Without syslog a file named after the mount
+ * point takes its place, quietly (log_start says so in the file). Returns
+ * 0, or -1 with a message on stderr.
  */
 int log_open(const char *value, bool foreground, const char *mountpoint);
 
 /* Sends fuse_log (ours and libfuse's) to the target from now on. */
 void log_start(void);
 
-/* startup_failed: a log file that log_open created is removed again. */
+/* Where messages go, as status shows it: syslog, stderr or the file. */
+const char *log_destination(void);
+
+/*
+ * startup_failed: a log file that log_open created is removed again; so is
+ * a fall-back file made for this mount that got no warning or error.
+ */
 void log_close(bool startup_failed);
 
 #endif /* PMEMSETFS_LOG_H */

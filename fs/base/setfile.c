@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * setfile.c -- parser of the set-file language and of the -o values. One
- * directive a line, words split on blanks, '#' starts a comment:
+ * directive a line, words split on blanks as a shell would split them
+ * ("..." with \" and \\, '...' as it is, a backslash before any other
+ * character), '#' at the start of a word starts a comment:
  *   part NAME PATH [offset=SIZE] [length=SIZE] [create] [truncate]
  *   part NAME temporary=DIR length=SIZE
  *   reservation SIZE | coalescing MODE | granularity GRANULARITY
@@ -18,7 +20,6 @@
 #include "base/log.h"
 #include "base/setfile.h"
 
-#define MAX_WORDS 16
 #define MAX_LINE 4096
 
 /* The parser's failures are all -1 with the reason in err. */
@@ -167,20 +168,112 @@ bool setfile_valid_part_name(const char *name)
 	return true;
 }
 
-/* Splits line (modified in place) into words; a '#' ends the line. */
-static int split_words(char *line, char **words)
+static bool is_blank(char c)
 {
-	int n = 0;
-	char *hash = strchr(line, '#');
-	if (hash != NULL)
-		*hash = '\0';
-	for (char *save, *w = strtok_r(line, " \t\r\n", &save); w != NULL;
-	     w = strtok_r(NULL, " \t\r\n", &save)) {
-		if (n == MAX_WORDS)
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+/*
+ * Copies one quoted stretch from *in (at its opening quote) to *out:
+ * '...' as it is, "..." with \" and \\ standing for " and \. Returns -1
+ * when the line ends before the closing quote.
+ */
+static int copy_quoted(const char **in, char **out)
+{
+	char quote = **in;
+	const char *r = *in + 1;
+	char *w = *out;
+	for (; *r != quote; r++) {
+		if (*r == '\0')
 			return -1;
-		words[n++] = w;
+		if (quote == '"' && *r == '\\' && (r[1] == '"' || r[1] == '\\'))
+			r++;
+		*w++ = *r;
 	}
-	return n;
+	*in = r + 1;
+	*out = w;
+	return 0;
+}
+
+int setfile_split_words(char *line, char **words, int max, char *err,
+			size_t errlen)
+{
+	/* a word is never longer than its text: unquote it in place */
+	const char *r = line;
+	char *w = line;
+	int n = 0;
+	for (;;) {
+		while (is_blank(*r))
+			r++;
+		if (*r == '\0' || *r == '#') /* '#' opens a comment */
+			return n;
+		if (n == max)
+			return fail(err, errlen, "too many words (at most %d)",
+				    max);
+		words[n++] = w;
+		while (*r != '\0' && !is_blank(*r)) {
+			if (*r == '"' || *r == '\'') {
+				/* read now: copying overwrites the text */
+				char quote = *r;
+				size_t column = (size_t)(r - line) + 1;
+				if (copy_quoted(&r, &w) != 0)
+					return fail(err, errlen,
+						    "unterminated %c quote "
+						    "(opened at column %zu)",
+						    quote, column);
+			} else if (*r == '\\') {
+				if (r[1] == '\0')
+					return fail(err, errlen,
+						    "a backslash ends the line "
+						    "(it escapes the next "
+						    "character)");
+				*w++ = r[1];
+				r += 2;
+			} else {
+				*w++ = *r++;
+			}
+		}
+		bool last = *r == '\0';
+		*w++ = '\0'; /* may overwrite the blank at r: read before */
+		if (last)
+			return n;
+		r++;
+	}
+}
+
+/* Whether word splits back to itself unquoted. */
+static bool needs_no_quotes(const char *word)
+{
+	if (*word == '\0')
+		return false;
+	for (const char *c = word; *c != '\0'; c++)
+		if (is_blank(*c) || *c == '"' || *c == '\'' || *c == '\\' ||
+		    (*c == '#' && c == word))
+			return false;
+	return true;
+}
+
+char *setfile_quote_word(const char *word)
+{
+	if (strchr(word, '\n') != NULL) {
+		errno = EINVAL; /* a command is one line */
+		return NULL;
+	}
+	if (needs_no_quotes(word))
+		return strdup(word);
+	char *out = malloc(2 * strlen(word) + 3);
+	if (out == NULL)
+		return NULL;
+	char *w = out;
+	*w++ = '"';
+	for (const char *c = word; *c != '\0'; c++) {
+		if (*c == '"' || *c == '\\')
+			*w++ = '\\';
+		*w++ = *c;
+	}
+	*w++ = '"';
+	*w = '\0';
+	return out;
 }
 
 /* An absolute copy of path: relative ones are taken from base_dir. */
@@ -214,9 +307,10 @@ static int size_option(const char *name, const char *word, const char *key,
 	return 1;
 }
 
-static int parse_part_words(char **words, int n, const char *base_dir,
-			    struct part_spec *part, char *err, size_t errlen)
+int setfile_parse_part_words(char **words, int n, const char *base_dir,
+			     struct part_spec *part, char *err, size_t errlen)
 {
+	memset(part, 0, sizeof(*part));
 	if (n < 2)
 		return fail(err, errlen,
 			    "usage: part NAME PATH [offset=SIZE] "
@@ -305,11 +399,12 @@ int setfile_parse_part(const char *words_text, const char *base_dir,
 	if (strlen(words_text) >= sizeof(line))
 		return fail(err, errlen, "line too long");
 	strcpy(line, words_text);
-	char *words[MAX_WORDS];
-	int n = split_words(line, words);
+	char *words[SETFILE_MAX_WORDS];
+	int n = setfile_split_words(line, words, SETFILE_MAX_WORDS, err,
+				    errlen);
 	if (n < 0)
-		return fail(err, errlen, "too many words");
-	return parse_part_words(words, n, base_dir, part, err, errlen);
+		return -1;
+	return setfile_parse_part_words(words, n, base_dir, part, err, errlen);
 }
 
 /*
@@ -404,17 +499,19 @@ static int parse_line(char *line, unsigned lineno, const char *base_dir,
 		      struct set_spec *spec, struct hash_table *names,
 		      char *err, size_t errlen)
 {
-	char *words[MAX_WORDS];
-	int n = split_words(line, words);
+	char *words[SETFILE_MAX_WORDS];
+	int n = setfile_split_words(line, words, SETFILE_MAX_WORDS, err,
+				    errlen);
 	if (n < 0)
-		return fail(err, errlen, "too many words");
+		return -1;
 	if (n == 0)
 		return 0;
 	if (strcmp(words[0], "part") != 0)
 		return parse_setting(words, n, &spec->settings, err, errlen);
 
-	struct part_spec part = {0};
-	if (parse_part_words(words + 1, n - 1, base_dir, &part, err, errlen))
+	struct part_spec part;
+	if (setfile_parse_part_words(words + 1, n - 1, base_dir, &part, err,
+				     errlen))
 		return -1;
 	part.line = lineno;
 	if (add_part(spec, names, &part, err, errlen) != 0) {

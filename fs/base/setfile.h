@@ -13,6 +13,7 @@
 #include <libpmemset.h>
 
 #define SETFILE_ERR_MAX 512
+#define SETFILE_MAX_WORDS 16 /* on one line of a set file or of ctl */
 
 enum persist_mode {
 	PERSIST_ON_WRITE, /* -o persist=write: every write persisted */
@@ -69,6 +70,29 @@ void setfile_escape(const char *text, size_t len, size_t max_in, char *out,
 
 /* A name that can be a file in the mount's root directory. */
 bool setfile_valid_part_name(const char *name);
+
+/*
+ * Splits line into at most max words, unquoting them in place (words point
+ * into line). A word may hold "..." (inside, \" and \\ stand for " and \)
+ * and '...' (taken as it is); outside quotes a backslash takes the next
+ * character as it is; '#' at the start of a word outside quotes ends the
+ * line. Returns the number of words, or -1 with a reason in err (an
+ * unterminated quote, a trailing backslash, too many words).
+ */
+int setfile_split_words(char *line, char **words, int max, char *err,
+			size_t errlen);
+
+/*
+ * word written so that setfile_split_words gives it back (malloc'd): as it
+ * is when it needs no quotes, else in "..." with " and \ escaped. NULL
+ * with errno EINVAL for a word holding a newline (a command is one line),
+ * or ENOMEM.
+ */
+char *setfile_quote_word(const char *word);
+
+/* The words after `part`, already split (see setfile_parse_part). */
+int setfile_parse_part_words(char **words, int n, const char *base_dir,
+			     struct part_spec *part, char *err, size_t errlen);
 
 /*
  * Parses the words after `part` (NAME PATH [offset=] ... or NAME

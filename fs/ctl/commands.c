@@ -2,7 +2,8 @@
 /*
  * commands.c -- changing the set while it is mounted: one command line
  * as written to .pmemset/ctl (script.c splits a write into them), and the
- * unmap behind rm of a part file. No FUSE types: the ops/ layer hands the
+ * unmap behind rm of a part file. Words are split and quoted as in the set
+ * file (setfile_split_words). No FUSE types: the ops/ layer hands the
  * text in, and unit tests run commands on a set that is not mounted.
  *   part NAME PATH [offset=] [length=] [create] [truncate]
  *   part NAME temporary=DIR length=SIZE
@@ -68,11 +69,13 @@ refuse:
 }
 
 /* ns->change_lock held, ns->lock not: see set_build_part */
-static int cmd_part(struct namespace *ns, const char *args, char *err,
+static int cmd_part(struct namespace *ns, char **words, int n, char *err,
 		    size_t errlen)
 {
 	struct part_spec spec;
-	if (setfile_parse_part(args, NULL, &spec, err, errlen) != 0)
+	/* relative paths: pmemsetfs ctl resolves them in the caller's dir */
+	if (setfile_parse_part_words(words + 1, n - 1, NULL, &spec, err,
+				     errlen) != 0)
 		return -EINVAL;
 	int ret = refuse_own_mount(ns, &spec, err, errlen);
 	if (ret == 0)
@@ -143,17 +146,9 @@ static int cmd_coalescing(struct namespace *ns, char **words, int n, char *err,
 }
 
 /* The commands other than `part` work on the tables: under ns->lock. */
-static int run_table_command(struct namespace *ns, char *line, char *err,
-			     size_t errlen)
+static int run_table_command(struct namespace *ns, char **words, int n,
+			     char *err, size_t errlen)
 {
-	char *words[8];
-	int n = 0;
-	char *save;
-	for (char *w = strtok_r(line, " \t", &save); w != NULL && n < 8;
-	     w = strtok_r(NULL, " \t", &save))
-		words[n++] = w;
-	if (n == 0)
-		return reason_fail(err, errlen, -EINVAL, "empty command");
 	int ret;
 	pthread_mutex_lock(&ns->lock);
 	if (strcmp(words[0], "unmap") == 0)
@@ -172,9 +167,15 @@ static int run_table_command(struct namespace *ns, char *line, char *err,
 
 int ctl_run_command(struct namespace *ns, char *line, char *err, size_t errlen)
 {
-	const char *rest = line + strspn(line, " \t");
-	if (strncmp(rest, "part", 4) == 0 &&
-	    (rest[4] == ' ' || rest[4] == '\t'))
-		return cmd_part(ns, rest + 5, err, errlen);
-	return run_table_command(ns, line, err, errlen);
+	/* the set file's word syntax: quotes let a path hold blanks or '#' */
+	char *words[SETFILE_MAX_WORDS];
+	int n = setfile_split_words(line, words, SETFILE_MAX_WORDS, err,
+				    errlen);
+	if (n < 0)
+		return -EINVAL;
+	if (n == 0)
+		return reason_fail(err, errlen, -EINVAL, "empty command");
+	if (strcmp(words[0], "part") == 0)
+		return cmd_part(ns, words, n, err, errlen);
+	return run_table_command(ns, words, n, err, errlen);
 }

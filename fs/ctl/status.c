@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * status.c -- what .pmemset/status and .pmemset/status.json show, taken
- * once per open: one snapshot of the set (settings, maps with their parts,
- * parts, counters, last error) gathered under the namespace lock, then
- * written as text here ("key: value" or one record a line, for people and
- * grep) or as JSON (status_json.c). Both files show the same facts because
- * they come from the same snapshot.
+ * once per open: one snapshot of the set (settings, where the log goes,
+ * maps with their parts, parts, counters, last error) gathered under the
+ * namespace lock, then written as text here ("key: value" or one record a line,
+ * for people and grep) or as JSON (status_json.c). Both files show the same
+ * facts because they come from the same snapshot.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -55,6 +55,8 @@ int status_snapshot_take_locked(struct namespace *ns,
 			    : ns->writeback ? "writeback"
 					    : "write-through";
 	snap->unlink = ns->unlink_unmaps ? "unmap" : "refuse";
+	snap->read_only = ns->read_only;
+	snap->log = log_destination();
 	snap->nmaps = ns->nmaps;
 	snap->nparts = ns->nparts;
 	snap->maps = calloc(ns->nmaps ? ns->nmaps : 1, sizeof(*snap->maps));
@@ -120,6 +122,8 @@ static void write_text(const struct status_snapshot *snap, FILE *out)
 	fprintf(out, "cache: %s\n", snap->cache);
 	fprintf(out, "write_cache: %s\n", snap->write_cache);
 	fprintf(out, "unlink: %s\n", snap->unlink);
+	fprintf(out, "read_only: %s\n", snap->read_only ? "yes" : "no");
+	fprintf(out, "log: %s\n", snap->log);
 	fprintf(out, "maps: %zu\n", snap->nmaps);
 	for (size_t i = 0; i < snap->nmaps; i++) {
 		const struct status_map *m = &snap->maps[i];

@@ -30,6 +30,8 @@ struct status_snapshot {
 	const char *cache;	 /* -o cache=: "direct" or "page" */
 	const char *write_cache; /* "none", "writeback" or "write-through" */
 	const char *unlink;	 /* -o unlink=: "refuse" or "unmap" */
+	bool read_only;		 /* -o ro */
+	const char *log;	 /* "syslog", "stderr" or the log file */
 	struct status_map *maps;
 	size_t nmaps;
 	struct status_part *parts; /* in mapping order */

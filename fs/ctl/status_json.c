@@ -143,6 +143,8 @@ static void settings(const struct status_snapshot *snap,
 	add(root, "cache", json_object_new_string(snap->cache), ok);
 	add(root, "write_cache", json_object_new_string(snap->write_cache), ok);
 	add(root, "unlink", json_object_new_string(snap->unlink), ok);
+	add(root, "read_only", json_object_new_boolean(snap->read_only), ok);
+	add(root, "log", json_object_new_string(snap->log), ok);
 }
 
 /* The whole object, or NULL when any of it could not be made. */

@@ -204,10 +204,12 @@ static int resolve_length(const struct part_spec *p, size_t *length,
  */
 static const char *map_failure_reason(const struct part_spec *p, int code,
 				      size_t length, off_t file_size,
-				      enum pmem2_granularity g, char *buf,
-				      size_t buflen, bool *complete)
+				      const struct set_settings *settings,
+				      char *buf, size_t buflen, bool *complete)
 {
 	*complete = true;
+	size_t reservation = settings->reservation;
+	enum pmem2_granularity g = settings->granularity;
 	long page = sysconf(_SC_PAGESIZE);
 	if (p->temp_dir == NULL && !p->truncate &&
 	    p->offset + length > (size_t)file_size) {
@@ -223,13 +225,29 @@ static const char *map_failure_reason(const struct part_spec *p, int code,
 			 length, page);
 		return buf;
 	case PMEMSET_E_CANNOT_COALESCE_PARTS:
-		return "coalescing refused: the address range after the "
-		       "previous part map is taken (a 'reservation SIZE' "
-		       "line or -o reservation=SIZE gives the set room)";
 	case PMEMSET_E_CANNOT_FIT_PART_MAP:
-		snprintf(buf, buflen,
-			 "reservation too small: no room left for %zu bytes",
-			 length);
+		/* a set with a reservation has only that room, whatever
+		 * the coalescing mode: only a larger one helps */
+		if (reservation != 0) {
+			snprintf(buf, buflen,
+				 "reservation too small: the reservation of "
+				 "%zu bytes has no room left for %zu more "
+				 "bytes%s "
+				 "(a larger 'reservation SIZE' or "
+				 "-o reservation=SIZE)",
+				 reservation, length,
+				 code == PMEMSET_E_CANNOT_COALESCE_PARTS
+					 ? " right after the previous part map "
+					   "(coalescing full)"
+					 : "");
+			return buf;
+		}
+		if (code == PMEMSET_E_CANNOT_COALESCE_PARTS)
+			return "coalescing refused: the address range after "
+			       "the previous part map is taken (a "
+			       "'reservation SIZE' line or -o "
+			       "reservation=SIZE gives the set room)";
+		snprintf(buf, buflen, "no room left for %zu bytes", length);
 		return buf;
 	case PMEMSET_E_GRANULARITY_MISMATCH:
 		return "store granularity differs from the other parts'";
@@ -323,8 +341,8 @@ static int map_part(struct namespace *ns, const struct part_spec *p,
 		bool complete;
 		snprintf(reason, sizeof(reason), "part %s: %s", p->name,
 			 map_failure_reason(p, ret, length, file_size,
-					    ns->settings.granularity, why,
-					    sizeof(why), &complete));
+					    &ns->settings, why, sizeof(why),
+					    &complete));
 		reason_fail_with_detail(
 			err, errlen, errno_of(ret), reason,
 			complete ? ""

@@ -25,8 +25,6 @@ static const char help_text[] =
 	"before the mount; only then does pmemsetfs go to the background.\n"
 	"\n"
 	"pmemsetfs options:\n"
-	"    -s                     single-threaded (cache=page acts as "
-	"direct)\n"
 	"    -o persist=write|fsync persist every write before it returns "
 	"(default),\n"
 	"                           or on fsync, close and unmount\n"
@@ -39,9 +37,12 @@ static const char help_text[] =
 	"(default;\n"
 	"                           a writeback cache with persist=fsync) "
 	"or bypass it\n"
-	"    -o uid=UID, -o gid=GID numeric owner and group shown for part "
-	"and\n"
-	"                           map files (default: the source's)\n"
+	"                           (single-threaded, -s, means direct)\n"
+	"    -o uid=USER, -o gid=GROUP\n"
+	"                           owner and group (names or numbers) "
+	"shown for\n"
+	"                           part and map files (default: the "
+	"source's)\n"
 	"    -o umask=MASK          part files show mode 0666 & ~MASK (octal)\n"
 	"    -o ro                  sources opened and mapped read-only; "
 	"every\n"
@@ -57,9 +58,17 @@ static const char help_text[] =
 	"                           where the daemon's messages go (default:\n"
 	"                           syslog in the background, stderr with -f)\n"
 	"    (coalescing, reservation and granularity override the set file)\n"
+	"    Nothing is printed on a successful mount; status shows where "
+	"the log\n"
+	"    goes.\n"
 	"\n"
-	"Set file: one directive a line, '#' starts a comment, SIZE takes a\n"
-	"K, M, G or T suffix, relative paths are taken from the set file's\n"
+	"Set file: one directive a line, words split on blanks, '#' at the\n"
+	"start of a word starts a comment; a word may be quoted: \"...\" "
+	"(\\\"\n"
+	"and \\\\ inside stand for \" and \\), '...' (as it is), and a "
+	"backslash\n"
+	"outside quotes takes the next character as it is. SIZE takes a K,\n"
+	"M, G or T suffix, relative paths are taken from the set file's\n"
 	"directory; parts are mapped in file order.\n"
 	"    part NAME PATH [offset=SIZE] [length=SIZE] [create] [truncate]\n"
 	"    part NAME temporary=DIR length=SIZE\n"
@@ -74,9 +83,17 @@ static const char help_text[] =
 	"    pmemsetfs ctl MOUNTPOINT COMMAND...\n"
 	"    part NAME PATH [offset=SIZE] [length=SIZE] [create] [truncate]\n"
 	"    part NAME temporary=DIR length=SIZE\n"
-	"                           map one more part (absolute paths)\n"
+	"                           map one more part (pmemsetfs ctl makes "
+	"a
+	"
+	"                           relative PATH absolute; words quoted "
+	"as in
+	"
+	"                           the set file)
+	"
 	"    unmap NAME             unmap a part (the source keeps its "
-	"bytes)\n"
+	"bytes)
+	"
 	"    remove-range MAP OFFSET LENGTH\n"
 	"                           unmap every part the range of map file "
 	"MAP\n"
@@ -93,7 +110,8 @@ static const char help_text[] =
 	"pmemsetfs ctl prints nothing on success and the daemon's reason on\n"
 	"stderr on failure; its exit status says what kind of failure:\n"
 	"    0 done, 1 other, 2 usage, 3 invalid command, 4 not found,\n"
-	"    5 exists, 6 no space, 7 busy, 8 permission denied, 9 not mounted\n"
+	"    5 exists, 6 no space, 7 busy, 8 permission denied or read-only\n"
+	"    mount, 9 not a pmemsetfs mount, 10 its daemon is not running\n"
 	"\n"
 	"See pmemsetfs(1), pmemsetfs.set(5) and libpmemset(7).\n"
 	"\n"
@@ -116,6 +134,8 @@ void help_print(const char *prog)
 void help_print_version(void)
 {
 	printf("pmemsetfs version %s\n", PMEMSETFS_VERSION);
+	/* the library loaded now, which may be newer than the headers */
+	printf("FUSE library version %s\n", fuse_pkgversion());
 	fflush(stdout); /* the next line comes from libfuse's own printf */
 	fuse_lowlevel_version();
 }

@@ -6,7 +6,9 @@
  * parser's functions; the rest goes to fuse_parse_cmdline and the session.
  */
 #include <errno.h>
+#include <grp.h>
 #include <limits.h>
+#include <pwd.h>
 #include <stdint.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -97,6 +99,58 @@ static int parse_id(const char *text, unsigned *id)
 	return 0;
 }
 
+/*
+ * -o uid=: a number, else a user name (as chown and bindfs take them).
+ * A name is looked up now, so a typo fails the start, not a later chown.
+ */
+static int parse_user(const char *text, unsigned *uid)
+{
+	if (*text >= '0' && *text <= '9') {
+		if (parse_id(text, uid) == 0)
+			return 0;
+		return bad("uid", text,
+			   "a user name or a numeric user ID (0 to "
+			   "4294967294)");
+	}
+	if (*text == '\0')
+		return bad("uid", text, "a user name or a numeric user ID");
+	struct passwd *pw = getpwnam(text);
+	if (pw == NULL) {
+		/* glibc leaves errno set even for "no such name": not shown */
+		fprintf(stderr,
+			"pmemsetfs: bad option uid=%s: no user named '%s' "
+			"(expected a user name or a numeric user ID)\n",
+			text, text);
+		return -1;
+	}
+	*uid = (unsigned)pw->pw_uid;
+	return 0;
+}
+
+/* -o gid=: a number, else a group name. */
+static int parse_group(const char *text, unsigned *gid)
+{
+	if (*text >= '0' && *text <= '9') {
+		if (parse_id(text, gid) == 0)
+			return 0;
+		return bad("gid", text,
+			   "a group name or a numeric group ID (0 to "
+			   "4294967294)");
+	}
+	if (*text == '\0')
+		return bad("gid", text, "a group name or a numeric group ID");
+	struct group *gr = getgrnam(text);
+	if (gr == NULL) {
+		fprintf(stderr,
+			"pmemsetfs: bad option gid=%s: no group named '%s' "
+			"(expected a group name or a numeric group ID)\n",
+			text, text);
+		return -1;
+	}
+	*gid = (unsigned)gr->gr_gid;
+	return 0;
+}
+
 static int parse_umask(const char *text, mode_t *umask)
 {
 	char *end;
@@ -113,15 +167,13 @@ static int check_ownership(const struct raw_options *raw, struct options *o)
 {
 	struct ownership *own = &o->ownership;
 	if (raw->uid != NULL) {
-		if (parse_id(raw->uid, &own->uid) != 0)
-			return bad("uid", raw->uid,
-				   "a numeric user ID (0 to 4294967294)");
+		if (parse_user(raw->uid, &own->uid) != 0)
+			return -1;
 		own->has_uid = true;
 	}
 	if (raw->gid != NULL) {
-		if (parse_id(raw->gid, &own->gid) != 0)
-			return bad("gid", raw->gid,
-				   "a numeric group ID (0 to 4294967294)");
+		if (parse_group(raw->gid, &own->gid) != 0)
+			return -1;
 		own->has_gid = true;
 	}
 	if (raw->umask != NULL) {

@@ -20,7 +20,8 @@ part a $SRC/a.img
 part b $SRC/b.img offset=1M length=1M
 SET
 mount_set "$T/set" -o persist=fsync
-ctl "part tab\\x $SRC/odd\"dir\"/c.img"
+# quoted as ctl words are: a backslash or a quote in a bare word is syntax
+ctl "part 'tab\\x' '$SRC/odd\"dir\"/c.img'"
 ctl "part t temporary=$T length=64K"
 ctl "coalescing none"
 ctl "part a2 $SRC/a.img offset=512K length=256K"
@@ -53,11 +54,13 @@ assert_size "$MNT/.pmemset/status.json" "$(stat -c %s "$T/status.json")"
 
 note "settings"
 for key in granularity required_granularity coalescing persist reservation \
-	cache write_cache; do
+	cache write_cache log; do
 	assert_eq "$(text "$key")" "$(json ".$key")" "status.json .$key"
 done
 assert_eq refuse "$(json .unlink)" "status.json .unlink"
 assert_eq "$(text unlink)" "$(json .unlink)" "status.json .unlink"
+assert_eq "$(text read_only | sed 's/yes/true/; s/no/false/')" \
+	"$(json .read_only)" "status.json .read_only"
 
 note "maps"
 assert_eq "$(text maps)" "$(json '.maps | length')" "number of maps"

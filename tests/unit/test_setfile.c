@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * test_setfile.c -- CUnit suite for pmemsetfs's set-file and -o value
- * parser (fs/base/setfile.c): sizes, settings, part directives, every error
- * naming its line, and that a failed parse leaves nothing allocated.
+ * parser (fs/base/setfile.c): sizes, settings, part directives, words with
+ * quotes and escapes, every error naming its line, and that a failed parse
+ * leaves nothing allocated.
  */
 #include <CUnit/Basic.h>
 #include <CUnit/CUnit.h>
@@ -234,6 +235,102 @@ static void part_words_for_ctl_need_absolute_paths(void)
 	part_spec_clear(&part);
 }
 
+/* split LINE and compare its words with the NULL-ended EXPECTED */
+static void expect_words(const char *line, const char *const *expected)
+{
+	char copy[256];
+	char *words[SETFILE_MAX_WORDS];
+	snprintf(copy, sizeof(copy), "%s", line);
+	int n = setfile_split_words(copy, words, SETFILE_MAX_WORDS, err,
+				    sizeof(err));
+	int want = 0;
+	while (expected[want] != NULL)
+		want++;
+	CU_ASSERT_EQUAL(n, want);
+	for (int i = 0; i < n && i < want; i++)
+		CU_ASSERT_STRING_EQUAL(words[i], expected[i]);
+}
+
+static void words_take_quotes_escapes_and_comments(void)
+{
+	expect_words("part a /x/y.img\n",
+		     (const char *[]){"part", "a", "/x/y.img", NULL});
+	expect_words(
+		"part a \"/with space/a b.img\" # comment",
+		(const char *[]){"part", "a", "/with space/a b.img", NULL});
+	/* '...' is taken as it is, backslashes too */
+	expect_words("'c#1 \\n' '' x",
+		     (const char *[]){"c#1 \\n", "", "x", NULL});
+	/* in "...", \" and \\ stand for " and \; other backslashes stay */
+	expect_words("\"q\\\"b\\\\s\\n\"",
+		     (const char *[]){"q\"b\\s\\n", NULL});
+	/* outside quotes a backslash takes the next character as it is */
+	expect_words("it\\'s a\\ b \\#c",
+		     (const char *[]){"it's", "a b", "#c", NULL});
+	/* quoted stretches join the word around them, as in a shell */
+	expect_words("/odd\"dir \"'x'/c.img",
+		     (const char *[]){"/odddir x/c.img", NULL});
+	/* '#' starts a comment only at the start of a word */
+	expect_words("a#b c # d", (const char *[]){"a#b", "c", NULL});
+	expect_words("# all comment", (const char *[]){NULL});
+	expect_words("\t  \r\n", (const char *[]){NULL});
+}
+
+static void unterminated_quote_names_line_and_quote(void)
+{
+	expect_error("part a /f\npart b \"/with space/b.img\n",
+		     "2:", "unterminated \" quote (opened at column 8)");
+	expect_error("part c '/x\n", "1:", "unterminated ' quote");
+	expect_error("part d /x\\\n", "1:", "backslash ends the line");
+	char line[] = "a b c d e f g h i j k l m n o p q";
+	char *words[SETFILE_MAX_WORDS];
+	CU_ASSERT_EQUAL(setfile_split_words(line, words, SETFILE_MAX_WORDS, err,
+					    sizeof(err)),
+			-1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "too many words"));
+}
+
+static void quoted_words_split_back_to_themselves(void)
+{
+	const char *cases[] = {"plain/path.img", "with space", "#hash",
+			       "mid#hash",	 "q\"uote",    "it's",
+			       "back\\slash",	 "",	       "tab\there"};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *quoted = setfile_quote_word(cases[i]);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(quoted);
+		char *words[SETFILE_MAX_WORDS];
+		int n = setfile_split_words(quoted, words, SETFILE_MAX_WORDS,
+					    err, sizeof(err));
+		CU_ASSERT_EQUAL(n, 1);
+		if (n == 1)
+			CU_ASSERT_STRING_EQUAL(words[0], cases[i]);
+		free(quoted);
+	}
+	char *plain = setfile_quote_word("unmap");
+	CU_ASSERT_STRING_EQUAL(plain, "unmap"); /* no quotes when not needed */
+	free(plain);
+	CU_ASSERT_PTR_NULL(setfile_quote_word("two\nlines"));
+}
+
+static void part_directive_with_quoted_path(void)
+{
+	struct set_spec spec;
+	CU_ASSERT_EQUAL_FATAL(
+		setfile_parse_text("part a \"/src/a b.img\" length=4K # x\n"
+				   "part 'my part' rel\\ dir/c#1.img\n",
+				   "/base", &spec, err, sizeof(err)),
+		0);
+	CU_ASSERT_EQUAL(spec.nparts, 2);
+	if (spec.nparts == 2) {
+		CU_ASSERT_STRING_EQUAL(spec.parts[0].path, "/src/a b.img");
+		CU_ASSERT_EQUAL(spec.parts[0].length, 4096);
+		CU_ASSERT_STRING_EQUAL(spec.parts[1].name, "my part");
+		CU_ASSERT_STRING_EQUAL(spec.parts[1].path,
+				       "/base/rel dir/c#1.img");
+	}
+	set_spec_clear(&spec);
+}
+
 static void options_override_only_what_they_name(void)
 {
 	struct set_settings s = {.reservation = 4096,
@@ -304,6 +401,14 @@ int main(void)
 		    duplicate_found_among_many_parts);
 	CU_add_test(suite, "part_words_for_ctl_need_absolute_paths",
 		    part_words_for_ctl_need_absolute_paths);
+	CU_add_test(suite, "words_take_quotes_escapes_and_comments",
+		    words_take_quotes_escapes_and_comments);
+	CU_add_test(suite, "unterminated_quote_names_line_and_quote",
+		    unterminated_quote_names_line_and_quote);
+	CU_add_test(suite, "quoted_words_split_back_to_themselves",
+		    quoted_words_split_back_to_themselves);
+	CU_add_test(suite, "part_directive_with_quoted_path",
+		    part_directive_with_quoted_path);
 	CU_add_test(suite, "options_override_only_what_they_name",
 		    options_override_only_what_they_name);
 	CU_add_test(suite, "part_names_that_cannot_be_files_are_refused",

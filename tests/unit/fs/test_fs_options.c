@@ -91,12 +91,32 @@ static void defaults_leave_the_set_file_in_charge(void)
 	options_clear(&o);
 }
 
+/* uid= and gid= take names too, looked up as chown looks them up */
+static void owner_names_are_looked_up(void)
+{
+	struct options o;
+	const char *argv[] = {"pmemsetfs", "-o",     "uid=root,gid=root",
+			      "my.set",	   ut_dir(), NULL};
+	UT_ASSERT_EQ_FATAL(parse(&o, argv), 0);
+	CU_ASSERT(o.ownership.has_uid && o.ownership.uid == 0);
+	CU_ASSERT(o.ownership.has_gid && o.ownership.gid == 0);
+	options_clear(&o);
+	const char *unknown[] = {"uid=no-such-user-here",
+				 "gid=no-such-group-here", "uid=", "gid="};
+	for (size_t i = 0; i < sizeof(unknown) / sizeof(unknown[0]); i++) {
+		const char *bad_argv[] = {"pmemsetfs", "-o",	 unknown[i],
+					  "my.set",    ut_dir(), NULL};
+		UT_ASSERT_EQ(parse(&o, bad_argv), -1);
+		options_clear(&o);
+	}
+}
+
 static void bad_values_are_refused(void)
 {
 	const char *bad[] = {
 		"persist=sometimes", "cache=none",     "coalescing=all",
 		"reservation=0",     "reservation=1Q", "granularity=word",
-		"uid=abc",	     "uid=4294967295", "gid=-1",
+		"uid=4294967295",    "uid=12x",	       "gid=-1",
 		"umask=0999",	     "umask=x",	       "log=relative/file",
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
@@ -156,6 +176,7 @@ static CU_TestInfo tests[] = {
 	 our_options_are_taken_and_checked},
 	{"defaults_leave_the_set_file_in_charge",
 	 defaults_leave_the_set_file_in_charge},
+	{"owner_names_are_looked_up", owner_names_are_looked_up},
 	{"bad_values_are_refused", bad_values_are_refused},
 	{"unlink_refuses_unless_unmap_is_asked",
 	 unlink_refuses_unless_unmap_is_asked},
