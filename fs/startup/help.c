@@ -84,16 +84,12 @@ static const char help_text[] =
 	"    part NAME PATH [offset=SIZE] [length=SIZE] [create] [truncate]\n"
 	"    part NAME temporary=DIR length=SIZE\n"
 	"                           map one more part (pmemsetfs ctl makes "
-	"a
-	"
+	"a\n"
 	"                           relative PATH absolute; words quoted "
-	"as in
-	"
-	"                           the set file)
-	"
+	"as in\n"
+	"                           the set file)\n"
 	"    unmap NAME             unmap a part (the source keeps its "
-	"bytes)
-	"
+	"bytes)\n"
 	"    remove-range MAP OFFSET LENGTH\n"
 	"                           unmap every part the range of map file "
 	"MAP\n"
