@@ -45,6 +45,13 @@ for cache in page direct; do
 	assert_eq 0 "$rc" "truncation_stress exit status"
 	is_running "$DAEMON_PID" || fail "the daemon died (cache=$cache)"
 
+	if ! grep -q "victim: .* 0 EIO$" "$T/stress.out"; then
+		grep -q "^part victim: .* failed=yes$" "$MNT/.pmemset/status" ||
+			fail "victim met EIO but status does not show it failed"
+	fi
+	grep -q "^part keep.* failed=yes" "$MNT/.pmemset/status" &&
+		fail "a part whose source stayed whole is shown failed"
+
 	note "the other parts still serve their bytes"
 	for p in keep1 keep2; do
 		cat "$MNT/$p" >/dev/null || fail "reading $p failed after the loop"
@@ -53,6 +60,8 @@ for cache in page direct; do
 	"$DAEMON" ctl "$MNT" unmap victim || fail "ctl unmap victim failed"
 	"$DAEMON" ctl "$MNT" part victim "$SRC/victim-$cache.img" ||
 		fail "mapping victim again failed"
+	grep -q "^part victim: .* failed=yes" "$MNT/.pmemset/status" &&
+		fail "the mapped-again victim is still shown failed"
 	make_data "$T/data" $MiB
 	dd_write "$MNT/victim" $MiB "$T/data"
 	assert_cmp_region "$MNT/victim" $MiB $MiB "$T/data"
