@@ -36,6 +36,8 @@
 
 /* the INIT request's unique id, once the kernel offered the flag */
 static atomic_uint_fast64_t init_unique;
+/* cache=direct has no buffered writes: the INIT reply goes as it is */
+static bool want_killpriv_v2;
 
 static ssize_t io_read(int fd, void *buf, size_t len, void *userdata)
 {
@@ -46,7 +48,7 @@ static ssize_t io_read(int fd, void *buf, size_t len, void *userdata)
 			   sizeof(uint32_t)) &&
 	    in->opcode == FUSE_INIT) {
 		const struct fuse_init_in *arg = (const void *)(in + 1);
-		if (arg->flags & FUSE_HANDLE_KILLPRIV_V2)
+		if (want_killpriv_v2 && (arg->flags & FUSE_HANDLE_KILLPRIV_V2))
 			atomic_store(&init_unique, in->unique);
 	}
 	return n;
@@ -88,8 +90,9 @@ static ssize_t io_writev(int fd, struct iovec *iov, int count, void *userdata)
 	return n;
 }
 
-int kernel_io_install(struct fuse_session *se)
+int kernel_io_install(struct fuse_session *se, bool killpriv_v2)
 {
+	want_killpriv_v2 = killpriv_v2;
 	static const struct fuse_custom_io io = {
 		.read = io_read,
 		.writev = io_writev,
