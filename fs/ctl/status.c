@@ -82,6 +82,7 @@ int status_snapshot_take_locked(struct namespace *ns,
 			.length = p->length,
 			.map = ns_map_index_locked(ns, p->addr),
 			.addr = p->addr,
+			.failed = atomic_load(&p->failed),
 		};
 	}
 	if (sort_parts_by_map(snap) != 0) {
@@ -140,9 +141,9 @@ static void write_text(const struct status_snapshot *snap, FILE *out)
 		const struct status_part *p = &snap->parts[j];
 		fprintf(out,
 			"part %s: source=%s offset=%zu length=%zu map=%ld "
-			"address=%p\n",
+			"address=%p%s\n",
 			p->name, p->source, p->offset, p->length, p->map,
-			p->addr);
+			p->addr, p->failed ? " failed=yes" : "");
 	}
 	fprintf(out, "bytes_read: %llu\n",
 		(unsigned long long)snap->bytes_read);

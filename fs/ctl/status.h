@@ -21,6 +21,7 @@ struct status_part {
 	size_t offset, length;
 	long map; /* index of the live map holding it, -1: none */
 	const void *addr;
+	bool failed; /* its source was truncated: EIO until mapped again */
 };
 
 struct status_snapshot {

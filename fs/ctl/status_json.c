@@ -90,6 +90,7 @@ static struct json_object *parts(const struct status_snapshot *snap, bool *ok)
 		else
 			json_object_object_add(part, "map", NULL);
 		add(part, "address", address(p->addr), ok);
+		add(part, "failed", json_object_new_boolean(p->failed), ok);
 		append(parts, part, ok);
 	}
 	return parts;

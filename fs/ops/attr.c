@@ -8,7 +8,7 @@
  *    and ctime to the write's time (make, rsync and backups see changes);
  *    utimens (`touch`) sets the source file's own times;
  *  - st_blocks: the bytes the source has allocated over the part's range
- *    (SEEK_DATA/SEEK_HOLE), so `du` of a sparse source is honest; map files
+ *    (base/allocated_bytes.c), so `du` of a sparse source is honest; map files
  *    repeat the parts' bytes and count none, so `du` of the mount counts
  *    every byte once;
  *  - owner and mode: the source's, or what -o uid=, gid=, umask= say.
@@ -22,13 +22,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/allocated_bytes.h"
 #include "ops/attr.h"
 #include "ops/handlers.h"
 
 #define ATTR_TIMEOUT 1.0
-
-/* SEEK_DATA steps before the rest is taken as allocated: keeps stat cheap */
-#define MAX_EXTENTS 1024
 
 static long long timespec_ns(struct timespec t)
 {
@@ -88,30 +86,6 @@ static void map_fill_locked(struct namespace *ns, struct stat *st)
 {
 	apply_ownership(&ns->ownership, st);
 	st->st_blocks = 0; /* its bytes are the parts' and counted there */
-}
-
-/* Allocated bytes of fd in [start, end), or -1 if the file cannot tell. */
-static long long allocated_bytes(int fd, off_t start, off_t end)
-{
-	long long bytes = 0;
-	off_t pos = start;
-	for (int extents = 0; pos < end; extents++) {
-		if (extents == MAX_EXTENTS)
-			return bytes + (end - pos);
-		off_t data = lseek(fd, pos, SEEK_DATA);
-		if (data < 0)
-			return errno == ENXIO ? bytes : -1; /* ENXIO: no more */
-		if (data >= end)
-			break;
-		off_t hole = lseek(fd, data, SEEK_HOLE);
-		if (hole < 0)
-			return -1;
-		if (hole > end)
-			hole = end;
-		bytes += hole - data;
-		pos = hole;
-	}
-	return bytes;
 }
 
 /* Is st the file the part was mapped from (dev 0: not known, any file)? */

@@ -18,6 +18,7 @@
 #include "ops/attr.h"
 #include "ops/handlers.h"
 #include "set/data_path.h"
+#include "set/part_failure.h"
 
 /* The bytes a part or map handle reaches. */
 struct window {
@@ -170,16 +171,18 @@ void file_write(fuse_req_t req, struct handle *h, const char *buf, size_t size,
 	if (h->kind == HANDLE_MAP)
 		launder_parts(ns, h->map, off, size);
 	ssize_t n = data_write(ns, w.addr, w.size, off, buf, size, w.dirty);
-	if (h->kind == HANDLE_PART && ns->writeback &&
-	    (n < 0 || (size_t)n < size)) {
+	if (h->kind == HANDLE_PART && ns->writeback && off >= 0 &&
+	    (size_t)off + size > w.size) {
 		/*
 		 * The writeback cache took a write past the end (the kernel
 		 * owns the size then, and cannot know ours): what fits is
 		 * written, the rest is refused, and the error reaches the
 		 * writer's fsync or close. See file_release for the size.
+		 * Any other error (EIO of a truncated source) stays itself.
 		 */
 		atomic_store(&h->part->overran, true);
-		n = -ENOSPC;
+		if (n >= 0)
+			n = -ENOSPC;
 	}
 	if (n < 0) {
 		fuse_reply_err(req, (int)-n);
@@ -199,17 +202,26 @@ void file_fsync(fuse_req_t req, struct handle *h)
 	if (h->kind == HANDLE_MAP)
 		launder_parts(ns, h->map, 0, w.size);
 	atomic_store(w.dirty, false);
-	fuse_reply_err(req, -persist_range(ns, w.addr, w.size));
+	int ret = persist_range(ns, w.addr, w.size);
+	/* what was written to a failed part did not all reach its source */
+	if (ret == 0 && part_failure_in_range(ns, w.addr, w.size))
+		ret = -EIO;
+	fuse_reply_err(req, -ret);
 }
 
 /* flush runs at every close(): in fsync mode that is a persist point */
 static int persist_if_dirty(struct namespace *ns, struct handle *h)
 {
 	struct window w = window_of(h);
+	int ret = 0;
 	if (ns->settings.persist == PERSIST_ON_FSYNC && h->writable &&
 	    atomic_exchange(w.dirty, false))
-		return persist_range(ns, w.addr, w.size);
-	return 0;
+		ret = persist_range(ns, w.addr, w.size);
+	/* the other parts' bytes are persisted, the failed part's are not */
+	if (ret == 0 && h->writable &&
+	    part_failure_in_range(ns, w.addr, w.size))
+		ret = -EIO;
+	return ret;
 }
 
 void file_flush(fuse_req_t req, struct handle *h)

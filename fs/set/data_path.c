@@ -3,11 +3,15 @@
  * data_path.c -- reads reply straight from the mapped address (one copy,
  * into the kernel); writes go from the request buffer into the mapping
  * with pmemset_memcpy, which also persists them unless persist=fsync.
+ * A part whose source was truncated under it fails every request with EIO
+ * until it is mapped again (part_failure.c); the checks cost one atomic
+ * load while no part has failed.
  */
 #include <errno.h>
 
 #include "set/data_path.h"
 #include "set/fault_guard.h"
+#include "set/part_failure.h"
 
 void data_read(fuse_req_t req, struct namespace *ns, char *base, size_t size,
 	       off_t off, size_t len)
@@ -22,8 +26,14 @@ void data_read(fuse_req_t req, struct namespace *ns, char *base, size_t size,
 	}
 	if (len > size - (size_t)off)
 		len = size - (size_t)off;
+	if (part_failure_in_range(ns, base + off, len)) {
+		fuse_reply_err(req, EIO);
+		return;
+	}
 	atomic_fetch_add(&ns->counters.bytes_read, len);
+	/* the kernel copies from the mapping; if it cannot, see kernel_io.c */
 	fuse_reply_buf(req, base + off, len);
+	part_failure_after_reply(ns, base + off, len);
 }
 
 ssize_t data_write(struct namespace *ns, char *base, size_t size, off_t off,
@@ -38,12 +48,15 @@ ssize_t data_write(struct namespace *ns, char *base, size_t size, off_t off,
 	if (len > size - (size_t)off)
 		len = size - (size_t)off;
 
+	if (part_failure_in_range(ns, base + off, len))
+		return -EIO;
 	/* a truncated or full source fails this write, not the daemon */
-	int fault = fault_guard_prepare_write(ns, base + off, len);
+	int fault = part_failure_prepare_write(ns, base + off, len);
 	if (fault)
 		return fault;
 	/* the API takes a non-const source although it only reads it */
 	void *src = (void *)buf;
+	fault_guard_window_open(base + off, len);
 	if (ns->settings.persist == PERSIST_ON_WRITE) {
 		pmemset_memcpy(ns->set, base + off, src, len, 0);
 		atomic_fetch_add(&ns->counters.persists, 1);
@@ -61,6 +74,9 @@ ssize_t data_write(struct namespace *ns, char *base, size_t size, off_t off,
 			       PMEMSET_F_MEM_NOFLUSH | PMEMSET_F_MEM_NODRAIN);
 		atomic_store(dirty, true);
 	}
+	fault = part_failure_after_copy(ns, fault_guard_window_close());
+	if (fault)
+		return fault;
 	atomic_fetch_add(&ns->counters.bytes_written, len);
 	return (ssize_t)len;
 }

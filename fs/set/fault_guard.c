@@ -4,47 +4,90 @@
  * store into a mapping whose backing is gone (the source was truncated by
  * another process) or cannot be allocated (a sparse source on a full file
  * system) raises SIGBUS, which used to kill the daemon and every part with
- * it. Before a write copies into a mapping, every page of the destination
- * is touched under a per-thread guard; a SIGBUS there jumps back and the
- * write fails with EIO or ENOSPC, logged and shown in status.
+ * it. Two guards, both per thread, share one SIGBUS handler:
  *
- * Why touch first instead of guarding the copy itself: libpmemset holds a
- * process-wide lock around its PAGE-granularity copy (core registry.c), and
- * jumping out of that copy would leave the lock taken for good. The touch
- * is an atomic add of 0 (no byte changes, no store of another writer's byte
- * is lost) that makes the kernel fault the page in for writing: it
- * allocates the block or finds the file shorter. Once touched, a page stays
- * backed, so the copy cannot fault, unless the source is truncated again in
- * the microseconds between touch and copy; that SIGBUS (and any SIGBUS
- * outside a guard) still ends the daemon as before.
+ * The touch. Before a write copies into a mapping, every page of the
+ * destination is touched (an atomic add of 0: no byte changes, no store of
+ * another writer's byte is lost) so that the kernel faults the page in for
+ * writing: it allocates the block or finds the file shorter. A SIGBUS there
+ * jumps back, and the write fails cleanly with EIO or ENOSPC; nothing was
+ * stored and the mapping is as it was. This is what tells a full file
+ * system (ENOSPC, the part stays usable) from a truncated source.
+ *
+ * The copy window. Once touched a page stays backed, unless the source is
+ * truncated again before the copy reaches it. The copy itself cannot be
+ * left by a jump: at PAGE granularity libpmemset holds a process-wide lock
+ * around it (core registry.c) that would stay taken. So while this thread
+ * copies into [start, end), a SIGBUS inside that range is answered by
+ * mapping an anonymous zero page over the faulting page (mmap is a system
+ * call, safe in a handler) and returning: the store runs again, lands in
+ * that page, and the copy finishes normally, lock released. The page no
+ * longer reaches the source, so the caller fails the write with EIO and
+ * marks the part failed until it is unmapped and mapped again (which
+ * replaces the whole range, anonymous pages included).
+ *
+ * Any other SIGBUS (outside both guards, or not a missing page: a hardware
+ * memory error, BUS_MCEERR_*) goes to the previous handler or kills the
+ * daemon as the default action would.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <setjmp.h>
-#include <stdbool.h>
-#include <stdint.h>
 #include <signal.h>
-#include <stdio.h>
+#include <stdint.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <sys/statvfs.h>
-#include <time.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
+#define FUSE_USE_VERSION 314
+#include <fuse_log.h>
+
 #include "set/fault_guard.h"
-#include "set/source_lock.h"
 
 /* the guard of this thread's touch in progress, or NULL */
 static __thread sigjmp_buf *volatile guard;
 static __thread char *volatile fault_address;
+/* this thread's copy in progress: [window_start, window_end), or empty */
+static __thread char *volatile window_start;
+static __thread char *volatile window_end;
+/* the first address of the window that met a vanished page, or NULL */
+static __thread char *volatile window_hit;
+/* a reply the kernel could not copy from our memory (kernel_io.c) */
+static __thread volatile sig_atomic_t reply_faulted;
+
 static struct sigaction previous_action;
+static size_t page_size; /* read once: sysconf is not async-signal-safe */
+
+/*
+ * Puts a private zero page over the page holding addr. The raw system call:
+ * a sanitizer's mmap interceptor is not meant to run inside a handler.
+ */
+static bool patch_page(char *addr)
+{
+	char *page = (char *)((uintptr_t)addr & ~(uintptr_t)(page_size - 1));
+	long ret = syscall(SYS_mmap, page, page_size, PROT_READ | PROT_WRITE,
+			   MAP_FIXED | MAP_PRIVATE | MAP_ANONYMOUS, -1, 0L);
+	return ret == (long)(uintptr_t)page;
+}
 
 static void on_sigbus(int sig, siginfo_t *info, void *context)
 {
+	int saved_errno = errno;
+	char *addr = info->si_addr;
 	sigjmp_buf *env = guard;
 	if (env != NULL) {
-		fault_address = info->si_addr;
+		fault_address = addr;
 		guard = NULL;
 		siglongjmp(*env, 1);
+	}
+	char *start = window_start;
+	if (info->si_code == BUS_ADRERR && start != NULL && addr >= start &&
+	    addr < window_end && patch_page(addr)) {
+		if (window_hit == NULL)
+			window_hit = addr;
+		errno = saved_errno;
+		return; /* the store runs again, into the zero page */
 	}
 	/* not ours: whoever handled SIGBUS before, or die of it as before */
 	if ((previous_action.sa_flags & SA_SIGINFO) &&
@@ -63,6 +106,7 @@ static void on_sigbus(int sig, siginfo_t *info, void *context)
 
 static void install(void)
 {
+	page_size = (size_t)sysconf(_SC_PAGESIZE);
 	struct sigaction sa;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_sigaction = on_sigbus;
@@ -74,97 +118,56 @@ static void install(void)
 			 strerror(errno));
 }
 
-/*
- * Touches every page of [addr, addr+len) for writing; 0, or -1 with
- * *fault_at the first address that raised SIGBUS.
- */
-static int touch_pages(char *addr, size_t len, char **fault_at)
+static void install_once(void)
 {
+	static pthread_once_t installed = PTHREAD_ONCE_INIT;
+	pthread_once(&installed, install);
+}
+
+int fault_guard_touch(char *addr, size_t len, char **fault_at)
+{
+	install_once();
 	sigjmp_buf env;
 	/* savemask 0: no sigprocmask call per write (see SA_NODEFER) */
 	if (sigsetjmp(env, 0) != 0) {
 		*fault_at = fault_address;
 		return -1;
 	}
-	size_t page = (size_t)sysconf(_SC_PAGESIZE);
 	/* a mapping is whole pages: the page start belongs to it too */
-	char *first = (char *)((uintptr_t)addr & ~(uintptr_t)(page - 1));
+	char *first = (char *)((uintptr_t)addr & ~(uintptr_t)(page_size - 1));
 	guard = &env;
-	for (char *p = first; p < addr + len; p += page)
+	for (char *p = first; p < addr + len; p += page_size)
 		__atomic_fetch_add((volatile char *)p, 0, __ATOMIC_RELAXED);
 	guard = NULL;
 	return 0;
 }
 
-/* The part that maps addr, or NULL (ns->lock held). */
-static struct part_node *part_at_locked(struct namespace *ns, const char *addr)
+void fault_guard_window_open(char *addr, size_t len)
 {
-	for (size_t i = 0; i < ns->nparts; i++) {
-		struct part_node *p = ns->parts[i];
-		if (addr >= p->addr && addr < p->addr + p->length)
-			return p;
-	}
-	return NULL;
+	install_once();
+	window_hit = NULL;
+	window_end = addr + len;
+	/* the handler sees a window only once both ends are set */
+	__atomic_signal_fence(__ATOMIC_SEQ_CST);
+	window_start = addr;
 }
 
-/*
- * EIO when the source is now shorter than the faulting offset, ENOSPC when
- * its file system has no free block for a hole, EIO otherwise; message
- * gets the reason in the user's terms.
- */
-static int classify_locked(struct namespace *ns, const char *addr,
-			   char *message, size_t len)
+char *fault_guard_window_close(void)
 {
-	struct part_node *p = part_at_locked(ns, addr);
-	if (p == NULL) {
-		snprintf(message, len, "bus error writing at %p", (void *)addr);
-		return -EIO;
-	}
-	size_t offset = p->offset + (size_t)(addr - p->addr);
-	int fd = source_lock_fd(p->lock); /* -1 for a temporary part */
-	struct stat st;
-	struct statvfs sv;
-	bool full =
-		fd >= 0 ? fstatvfs(fd, &sv) == 0 && sv.f_bavail == 0
-			: statvfs(p->source + strlen("temporary:"), &sv) == 0 &&
-				  sv.f_bavail == 0;
-	if (fd >= 0 && fstat(fd, &st) == 0 && (size_t)st.st_size <= offset) {
-		snprintf(message, len,
-			 "part %s: its source %s was truncated "
-			 "to %lld bytes by another process (the part needs "
-			 "%zu)",
-			 p->name, p->source, (long long)st.st_size,
-			 p->offset + p->length);
-		return -EIO;
-	}
-	if (full) {
-		snprintf(message, len,
-			 "part %s: no space left on the file system of %s "
-			 "for a hole at offset %zu",
-			 p->name, p->source, offset);
-		return -ENOSPC;
-	}
-	snprintf(message, len, "part %s: bus error at offset %zu of %s",
-		 p->name, offset, p->source);
-	return -EIO;
+	window_start = NULL;
+	__atomic_signal_fence(__ATOMIC_SEQ_CST);
+	window_end = NULL;
+	return window_hit;
 }
 
-int fault_guard_prepare_write(struct namespace *ns, char *addr, size_t len)
+void fault_guard_note_reply_fault(void)
 {
-	static pthread_once_t installed = PTHREAD_ONCE_INIT;
-	pthread_once(&installed, install);
-	char *fault_at = NULL;
-	if (len == 0 || touch_pages(addr, len, &fault_at) == 0)
-		return 0;
-	struct last_error error = {.set = true, .command = "write"};
-	clock_gettime(CLOCK_REALTIME, &error.time);
-	char message[sizeof(error.command) + sizeof(error.reason)];
-	pthread_mutex_lock(&ns->lock);
-	int ret = classify_locked(ns, fault_at, error.reason,
-				  sizeof(error.reason));
-	ns_set_last_error_locked(ns, &error);
-	pthread_mutex_unlock(&ns->lock);
-	last_error_format(&error, false, message, sizeof(message));
-	fuse_log(FUSE_LOG_ERR, "pmemsetfs: %s\n", message);
-	return ret;
+	reply_faulted = 1;
+}
+
+bool fault_guard_take_reply_fault(void)
+{
+	bool faulted = reply_faulted != 0;
+	reply_faulted = 0;
+	return faulted;
 }

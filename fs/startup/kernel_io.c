@@ -13,6 +13,15 @@
  * on write, truncate and chown itself. pmemsetfs never changes a part's
  * mode (it comes from the source and chmod is refused), and the mount is
  * nosuid, so there is nothing to clear.
+ *
+ * The other thing our writev does: a read is answered with a pointer into
+ * a part's mapping, and the kernel copies from there. If the part's source
+ * was truncated by another process, that copy fails and writev returns
+ * EFAULT; libfuse would only log it and free the request. The reader must
+ * get an answer, so the same request is answered again with EIO (if the
+ * kernel has already ended it, that answer is refused with ENOENT and
+ * nothing is lost), and the data path learns of it to fail the part
+ * (set/part_failure.c).
  */
 #include <errno.h>
 #include <linux/fuse.h>
@@ -22,10 +31,13 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include "set/fault_guard.h"
 #include "startup/kernel_io.h"
 
 /* the INIT request's unique id, once the kernel offered the flag */
 static atomic_uint_fast64_t init_unique;
+/* cache=direct has no buffered writes: the INIT reply goes as it is */
+static bool want_killpriv_v2;
 
 static ssize_t io_read(int fd, void *buf, size_t len, void *userdata)
 {
@@ -36,7 +48,7 @@ static ssize_t io_read(int fd, void *buf, size_t len, void *userdata)
 			   sizeof(uint32_t)) &&
 	    in->opcode == FUSE_INIT) {
 		const struct fuse_init_in *arg = (const void *)(in + 1);
-		if (arg->flags & FUSE_HANDLE_KILLPRIV_V2)
+		if (want_killpriv_v2 && (arg->flags & FUSE_HANDLE_KILLPRIV_V2))
 			atomic_store(&init_unique, in->unique);
 	}
 	return n;
@@ -57,11 +69,30 @@ static ssize_t io_writev(int fd, struct iovec *iov, int count, void *userdata)
 			atomic_store(&init_unique, 0);
 		}
 	}
-	return writev(fd, iov, count);
+	ssize_t n = writev(fd, iov, count);
+	if (n < 0 && errno == EFAULT && count >= 1 &&
+	    iov[0].iov_len == sizeof(struct fuse_out_header)) {
+		const struct fuse_out_header *failed = iov[0].iov_base;
+		struct fuse_out_header out = {
+			.len = sizeof(out),
+			.error = -EIO,
+			.unique = failed->unique,
+		};
+		if (failed->error == 0 && failed->unique != 0) {
+			fault_guard_note_reply_fault();
+			if (write(fd, &out, sizeof(out)) < 0 && errno != ENOENT)
+				return -1;
+			/* answered: libfuse has nothing left to report */
+			return (ssize_t)failed->len;
+		}
+		errno = EFAULT;
+	}
+	return n;
 }
 
-int kernel_io_install(struct fuse_session *se)
+int kernel_io_install(struct fuse_session *se, bool killpriv_v2)
 {
+	want_killpriv_v2 = killpriv_v2;
 	static const struct fuse_custom_io io = {
 		.read = io_read,
 		.writev = io_writev,

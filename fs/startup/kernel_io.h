@@ -8,12 +8,14 @@
 
 #define FUSE_USE_VERSION 314
 #include <fuse_lowlevel.h>
+#include <stdbool.h>
 
 /*
- * After fuse_session_mount: route the session's device I/O through us and
- * answer INIT with FUSE_HANDLE_KILLPRIV_V2 when the kernel offers it.
- * Returns 0 or -errno (the session then keeps libfuse's own I/O).
+ * After fuse_session_mount: route the session's device I/O through us,
+ * answer INIT with FUSE_HANDLE_KILLPRIV_V2 when asked to (killpriv_v2) and
+ * the kernel offers it, and answer with EIO a reply the kernel could not
+ * copy. Returns 0 or -errno (the session then keeps libfuse's own I/O).
  */
-int kernel_io_install(struct fuse_session *se);
+int kernel_io_install(struct fuse_session *se, bool killpriv_v2);
 
 #endif /* PMEMSETFS_KERNEL_IO_H */

@@ -101,11 +101,15 @@ int session_mount(struct fuse_session *se, struct namespace *ns,
 			close(mountinfo_fd);
 		return -1;
 	}
-	/* page cache: spare every buffered write a getxattr (kernel_io.c) */
-	if (!ns->direct_io && kernel_io_install(se) != 0)
+	/*
+	 * page cache: spare every buffered write a getxattr; any mode: answer
+	 * a read from a truncated source (kernel_io.c)
+	 */
+	if (kernel_io_install(se, !ns->direct_io) != 0)
 		fuse_log(FUSE_LOG_WARNING, "pmemsetfs: own device I/O "
 					   "unavailable: writes ask for "
-					   "security xattrs\n");
+					   "security xattrs, reads of a "
+					   "truncated source may hang\n");
 	/* ctl refuses sources on this very mount (see ctl/commands.c) */
 	if (ns->mountpoint != NULL && mountinfo_fd >= 0)
 		ns->has_mount_dev = mountinfo_find_in(

@@ -242,6 +242,8 @@ static void note_renumbered_maps_locked(struct namespace *ns,
 void ns_forget_part_locked(struct namespace *ns, struct part_node *part)
 {
 	note_stale_locked(ns, INO_ROOT, part->name);
+	if (atomic_load(&part->failed))
+		ns->failed_parts--;
 	hash_table_remove(&ns->parts_by_name, part);
 	for (size_t i = 0; i < ns->nparts; i++) {
 		if (ns->parts[i] != part)

@@ -56,6 +56,7 @@ struct part_node {
 	unsigned opens;	     /* open handles, under the namespace lock */
 	atomic_bool dirty;   /* persist=fsync: written since the last persist */
 	atomic_bool overran; /* writeback: the kernel wrote past the end */
+	atomic_bool failed;  /* its source was truncated: EIO until remapped */
 	struct source_lock *lock; /* NULL for a temporary part */
 };
 
@@ -113,6 +114,8 @@ struct namespace
 	struct ownership ownership;
 
 	struct part_node **parts; /* in the order they were mapped */
+	atomic_size_t
+		failed_parts; /* how many have failed (set/part_failure.c) */
 	size_t nparts, parts_cap;
 	struct hash_table parts_by_name;
 	struct map_view **maps; /* live ones, in address order */
