@@ -13,6 +13,9 @@
  * on write, truncate and chown itself. pmemsetfs never changes a part's
  * mode (it comes from the source and chmod is refused), and the mount is
  * nosuid, so there is nothing to clear.
+ *
+ * The same two calls carry the transport choice (uring_transport.c): the
+ * INIT exchange, and replies to requests that came from an io_uring queue.
  */
 #include <errno.h>
 #include <linux/fuse.h>
@@ -23,9 +26,13 @@
 #include <unistd.h>
 
 #include "kernel_io.h"
+#include "uring_transport.h"
 
-/* the INIT request's unique id, once the kernel offered the flag */
+/* the INIT request's unique id, until its reply is sent */
 static atomic_uint_fast64_t init_unique;
+/* the kernel offered FUSE_HANDLE_KILLPRIV_V2 and we take it */
+static atomic_bool add_killpriv;
+static bool want_killpriv;
 
 static ssize_t io_read(int fd, void *buf, size_t len, void *userdata)
 {
@@ -36,8 +43,11 @@ static ssize_t io_read(int fd, void *buf, size_t len, void *userdata)
 			   sizeof(uint32_t)) &&
 	    in->opcode == FUSE_INIT) {
 		const struct fuse_init_in *arg = (const void *)(in + 1);
-		if (arg->flags & FUSE_HANDLE_KILLPRIV_V2)
-			atomic_store(&init_unique, in->unique);
+		atomic_store(&add_killpriv,
+			     want_killpriv &&
+				     (arg->flags & FUSE_HANDLE_KILLPRIV_V2));
+		atomic_store(&init_unique, in->unique);
+		uring_transport_init_request(arg, (size_t)n - sizeof(*in));
 	}
 	return n;
 }
@@ -45,22 +55,27 @@ static ssize_t io_read(int fd, void *buf, size_t len, void *userdata)
 static ssize_t io_writev(int fd, struct iovec *iov, int count, void *userdata)
 {
 	(void)userdata;
+	ssize_t written;
+	if (uring_transport_take_reply(iov, count, &written))
+		return written;
 	uint64_t unique = atomic_load(&init_unique);
 	if (unique != 0 && count >= 2 &&
 	    iov[0].iov_len == sizeof(struct fuse_out_header) &&
 	    iov[1].iov_len >=
 		    offsetof(struct fuse_init_out, flags) + sizeof(uint32_t)) {
 		struct fuse_out_header *out = iov[0].iov_base;
-		if (out->unique == unique && out->error == 0) {
+		if (out->unique == unique) {
 			struct fuse_init_out *arg = iov[1].iov_base;
-			arg->flags |= FUSE_HANDLE_KILLPRIV_V2;
+			if (out->error == 0 && atomic_load(&add_killpriv))
+				arg->flags |= FUSE_HANDLE_KILLPRIV_V2;
 			atomic_store(&init_unique, 0);
+			return uring_transport_send_init_reply(fd, iov, count);
 		}
 	}
 	return writev(fd, iov, count);
 }
 
-int kernel_io_install(struct fuse_session *se)
+int kernel_io_install(struct fuse_session *se, bool killpriv)
 {
 	static const struct fuse_custom_io io = {
 		.read = io_read,
@@ -69,5 +84,6 @@ int kernel_io_install(struct fuse_session *se)
 	int fd = fuse_session_fd(se);
 	if (fd < 0)
 		return -EBADF;
+	want_killpriv = killpriv;
 	return fuse_session_custom_io(se, &io, fd);
 }

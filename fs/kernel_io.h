@@ -6,14 +6,18 @@
 #ifndef PMEMSETFS_KERNEL_IO_H
 #define PMEMSETFS_KERNEL_IO_H
 
+#include <stdbool.h>
+
 #define FUSE_USE_VERSION 314
 #include <fuse_lowlevel.h>
 
 /*
- * After fuse_session_mount: route the session's device I/O through us and
- * answer INIT with FUSE_HANDLE_KILLPRIV_V2 when the kernel offers it.
- * Returns 0 or -errno (the session then keeps libfuse's own I/O).
+ * After fuse_session_mount: route the session's device I/O through us,
+ * answer INIT with FUSE_HANDLE_KILLPRIV_V2 when the kernel offers it and
+ * killpriv is set (the page cache's writes), and let uring_transport.c
+ * choose the transport. Returns 0 or -errno (the session then keeps
+ * libfuse's own I/O, on /dev/fuse).
  */
-int kernel_io_install(struct fuse_session *se);
+int kernel_io_install(struct fuse_session *se, bool killpriv);
 
 #endif /* PMEMSETFS_KERNEL_IO_H */

@@ -29,6 +29,7 @@
 #include "read_only.h"
 #include "set_build.h"
 #include "signals.h"
+#include "uring_transport.h"
 
 static struct namespace ns;
 
@@ -97,6 +98,8 @@ int main(int argc, char **argv)
 	if (se == NULL)
 		goto err_destroy_ns;
 	ns.session = se;
+	if (uring_transport_configure(se, o.transport) != 0)
+		goto err_destroy_session;
 	if (set_build(&ns, &spec, &undo, err, sizeof(err)) != 0) {
 		fprintf(stderr, "pmemsetfs: %s:%s\n", o.setfile, err);
 		goto err_destroy_session;
@@ -123,8 +126,10 @@ int main(int argc, char **argv)
 	}
 	build_undo_clear(&undo); /* mounted: the files are the set's now */
 	ns.cache_entries = !o.cmdline.singlethread; /* see tree_ops.c */
-	/* page cache: spare every buffered write a getxattr (kernel_io.c) */
-	if (!ns.direct_io && kernel_io_install(se) != 0)
+	/* page cache: spare every buffered write a getxattr (kernel_io.c);
+	 * and the transport is chosen on INIT, in the same device I/O */
+	if ((!ns.direct_io || o.transport != TRANSPORT_DEV) &&
+	    kernel_io_install(se, !ns.direct_io) != 0)
 		fuse_log(FUSE_LOG_WARNING, "pmemsetfs: own device I/O "
 					   "unavailable: writes ask for "
 					   "security xattrs\n");
@@ -146,7 +151,8 @@ int main(int argc, char **argv)
 
 	int ret = run_session(se, &o);
 	/* 0: unmounted; > 0: the signal that asked us to stop */
-	status = ret < 0 ? 1 : 0;
+	status = ret < 0 || uring_transport_failed() ? 1 : 0;
+	uring_transport_stop(); /* its threads serve this session */
 	fuse_session_unmount(se);
 
 err_remove_handlers:

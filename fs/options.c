@@ -29,6 +29,7 @@ struct raw_options {
 	char *gid;
 	char *umask;
 	char *fsname;
+	char *transport;
 	int read_only; /* the last of -o ro / -o rw */
 	int extra_positional;
 };
@@ -51,6 +52,7 @@ static const struct fuse_opt option_spec[] = {
 	RAW("gid=%s", gid),
 	RAW("umask=%s", umask),
 	RAW("fsname=%s", fsname),
+	RAW("transport=%s", transport),
 	/* kept for the session too: it makes the kernel mount read-only */
 	FUSE_OPT_KEY("ro", KEY_RO),
 	FUSE_OPT_KEY("rw", KEY_RW),
@@ -181,6 +183,10 @@ static int check_values(const struct raw_options *raw, struct options *o)
 		else if (strcmp(raw->cache, "page") != 0)
 			return bad("cache", raw->cache, "page or direct");
 	}
+	o->transport = TRANSPORT_AUTO;
+	if (raw->transport != NULL &&
+	    transport_mode_parse(raw->transport, &o->transport) != 0)
+		return bad("transport", raw->transport, "auto, uring or dev");
 	o->read_only = raw->read_only;
 	return check_ownership(raw, o);
 }
@@ -197,6 +203,7 @@ static void free_raw(struct raw_options *raw)
 	free(raw->gid);
 	free(raw->umask);
 	free(raw->fsname);
+	free(raw->transport);
 }
 
 /*

@@ -13,6 +13,7 @@
 #include "handlers.h"
 #include "log.h"
 #include "map_parts.h"
+#include "uring_transport.h"
 
 static int write_maps_locked(struct namespace *ns, FILE *out)
 {
@@ -73,6 +74,9 @@ static char *status_text_locked(struct namespace *ns, size_t *len)
 		ns->direct_io	? "none"
 		: ns->writeback ? "writeback"
 				: "write-through");
+	const char *transport, *why;
+	uring_transport_describe(&transport, &why);
+	fprintf(out, "transport: %s (%s)\n", transport, why);
 	if (write_maps_locked(ns, out) != 0) {
 		fclose(out);
 		free(text);

@@ -13,6 +13,7 @@
 #include "handlers.h"
 #include "log.h"
 #include "map_parts.h"
+#include "uring_transport.h"
 
 /* Adds key: value to obj; *ok turns false if value could not be made. */
 static void add(struct json_object *obj, const char *key,
@@ -153,6 +154,10 @@ static void settings_locked(struct namespace *ns, struct json_object *root,
 				   : ns->writeback ? "writeback"
 						   : "write-through"),
 	    ok);
+	const char *transport, *why;
+	uring_transport_describe(&transport, &why);
+	add(root, "transport", json_object_new_string(transport), ok);
+	add(root, "transport_reason", json_object_new_string(why), ok);
 }
 
 static char *status_json_locked(struct namespace *ns, size_t *len)

@@ -20,3 +20,5 @@ pmemsetfs_install_deps() {
 
 # .pmemset/status.json is written with json-c; its tests read it with jq
 pmemsetfs_packages+=(libjson-c-dev jq)
+# FUSE over io_uring (fs/uring_ring.c)
+pmemsetfs_packages+=(liburing-dev)
