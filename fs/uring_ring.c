@@ -20,6 +20,13 @@
  *   not copied again, and the reply is caught by ring_pool_take_reply
  *   through a per-thread "entry being served". No handler of ours replies
  *   from another thread (there is no thread but the loops').
+ * - The reply is committed at once, from inside that writev, not when the
+ *   handler returns: a handler may go on after replying and wait for what
+ *   the reply releases (rm of a part replies, then invalidates the name,
+ *   which needs the directory lock the unlink(2) holds until it has its
+ *   answer). The commit also fetches the next request into the entry's
+ *   payload, so nothing after a reply may read the request's data; none
+ *   of our handlers does.
  */
 #include <errno.h>
 #include <liburing.h>
@@ -41,11 +48,13 @@
 #define HEADER_AREA 4096
 
 struct ring_entry {
+	struct ring_worker *worker;
 	struct ring_headers *headers;
 	unsigned char *payload;
 	size_t payload_size;
 	struct iovec iov[2]; /* what REGISTER hands over: headers, payload */
 	uint64_t unique;     /* the request being served */
+	uint64_t commit_id;  /* and the id its commit quotes */
 	bool replied;
 };
 
@@ -173,6 +182,7 @@ static int worker_setup(struct ring_worker *w)
 	if (ret != 0)
 		return -ret;
 	memset(w->buffers, 0, HEADER_AREA);
+	e->worker = w;
 	e->headers = w->buffers;
 	e->payload = (unsigned char *)w->buffers + HEADER_AREA;
 	e->payload_size = w->pool->payload_size;
@@ -243,13 +253,16 @@ static void serve(struct ring_worker *w, struct ring_entry *e)
 		memcpy(start, &in, sizeof(in));
 		memcpy(start + sizeof(in), h->op_in, fixed);
 		e->unique = in.unique;
+		e->commit_id = commit_id;
 		e->replied = false;
 		serving = e;
 		struct fuse_buf buf = {.size = in.len, .mem = start};
 		fuse_session_process_buf(w->pool->se, &buf);
 		serving = NULL;
-		if (!e->replied) /* the kernel waits for every ring request */
-			reply_error(e, in.unique, -EIO);
+		if (e->replied) /* and committed */
+			return;
+		/* the kernel waits for an answer to every ring request */
+		reply_error(e, in.unique, -EIO);
 	}
 	queue_command(w, RING_CMD_COMMIT_AND_FETCH, commit_id);
 }
@@ -434,6 +447,17 @@ bool ring_pool_take_reply(const struct iovec *iov, int count, ssize_t *written)
 	memcpy(e->headers->in_out, &out, sizeof(out));
 	e->headers->trailer.payload_size = (uint32_t)total;
 	e->replied = true;
+	serving = NULL; /* a second reply to one request goes nowhere */
+	queue_command(e->worker, RING_CMD_COMMIT_AND_FETCH, e->commit_id);
+	int ret = io_uring_submit(&e->worker->ring);
+	if (ret < 0) {
+		fuse_log(FUSE_LOG_ERR,
+			 "pmemsetfs: ring of queue %u: cannot commit a reply: "
+			 "%s\n",
+			 e->worker->queue, strerror(-ret));
+		errno = -ret;
+		*written = -1;
+	}
 	return true;
 }
 
