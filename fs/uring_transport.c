@@ -186,10 +186,9 @@ static ssize_t offer_ring(int fd, struct iovec *iov, int count)
 	return n;
 }
 
-ssize_t uring_transport_send_init_reply(int fd, struct iovec *iov, int count)
+static ssize_t choose_and_reply(int fd, struct iovec *iov, int count)
 {
-	const struct fuse_out_header *head = iov[0].iov_base;
-	if (transport.mode == TRANSPORT_DEV || head->error != 0)
+	if (transport.mode == TRANSPORT_DEV)
 		return writev(fd, iov, count);
 	if (!transport.offered) {
 		explain_not_offered();
@@ -207,6 +206,21 @@ ssize_t uring_transport_send_init_reply(int fd, struct iovec *iov, int count)
 	ssize_t n = writev(fd, iov, count);
 	if (n >= 0 && transport.mode == TRANSPORT_URING)
 		give_up();
+	return n;
+}
+
+ssize_t uring_transport_send_init_reply(int fd, struct iovec *iov, int count)
+{
+	const struct fuse_out_header *head = iov[0].iov_base;
+	if (head->error != 0)
+		return writev(fd, iov, count);
+	ssize_t n = choose_and_reply(fd, iov, count);
+	if (n >= 0) { /* the log says why, as the status files do */
+		const char *name, *why;
+		uring_transport_describe(&name, &why);
+		fuse_log(FUSE_LOG_INFO, "pmemsetfs: transport: %s (%s)\n", name,
+			 why);
+	}
 	return n;
 }
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # With /sys/module/fuse/parameters/enable_uring off the kernel offers no
 # FUSE over io_uring: the default mount (-o transport=auto) serves requests
-# from /dev/fuse and says why in .pmemset/status and status.json;
+# from /dev/fuse and says why in its log, .pmemset/status and status.json;
 # -o transport=uring refuses to start, naming the parameter and how to turn
 # it on, with nothing mounted; -o transport=dev says it was asked for.
 unset PMEMSETFS_TEST_TRANSPORT # this test chooses its transports itself
@@ -29,6 +29,8 @@ assert_eq dev "$(jq -r .transport "$MNT/.pmemset/status.json")" \
 	"status.json transport"
 assert_eq "$reason" "$(jq -r .transport_reason "$MNT/.pmemset/status.json")" \
 	"status.json transport_reason"
+wait_until 5 grep -qxF "pmemsetfs: transport: dev ($reason)" "$T/daemon.log" ||
+	fail "the fallback's reason is not in the log: $(cat "$T/daemon.log")"
 make_data "$T/data" 4096
 dd_write "$MNT/a" 12288 "$T/data"
 model_write a.img 12288 "$T/data"

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # With enable_uring on, the default mount takes the kernel's io_uring
-# queues: status and status.json say so (one queue per possible CPU), the
-# ring's threads (named pmemsetfs-ring) are the ones woken by direct writes
-# and reads whose bytes land right, 1 MiB writes (the largest payload) land
-# whole, a ctl command is served, and both unmount and SIGTERM end the
-# daemon with status 0. Registered with PMEMSETFS_TEST_TRANSPORT=uring, so
-# lib.sh skips it when enable_uring is off.
+# queues: the log, status and status.json say so (one queue per possible
+# CPU), the ring's threads (named pmemsetfs-ring) are the ones woken by
+# direct writes and reads whose bytes land right, 1 MiB writes (the
+# largest payload) land whole, a ctl command is served, and both unmount
+# and SIGTERM end the daemon with status 0. Registered with
+# PMEMSETFS_TEST_TRANSPORT=uring, so lib.sh skips it when enable_uring is
+# off.
 . "$(dirname "$0")/lib.sh"
 TRANSPORT_ARGS=() # this test's mounts use the default, -o transport=auto
 
@@ -33,6 +34,8 @@ assert_eq "transport: uring (kernel offered it, $cpus queues of 2 threads)" \
 	"$line" "status transport line"
 assert_eq uring "$(jq -r .transport "$MNT/.pmemset/status.json")" \
 	"status.json transport"
+wait_until 5 grep -qxF "pmemsetfs: ${line}" "$T/daemon.log" ||
+	fail "the transport is not in the log: $(cat "$T/daemon.log")"
 threads=0
 for task in /proc/"$DAEMON_PID"/task/*; do
 	[ "$(cat "$task/comm")" = pmemsetfs-ring ] && threads=$((threads + 1))
