@@ -21,6 +21,7 @@
 #include "startup/mountpoint_check.h"
 #include "startup/options.h"
 #include "startup/session.h"
+#include "transport/uring_transport.h"
 
 static struct namespace ns;
 
@@ -74,6 +75,8 @@ int main(int argc, char **argv)
 	if (se == NULL)
 		goto err_destroy_ns;
 	ns.session = se;
+	if (uring_transport_configure(se, o.transport) != 0)
+		goto err_destroy_session;
 	if (set_build(&ns, &spec, &undo, err, sizeof(err)) != 0) {
 		fprintf(stderr, "pmemsetfs: %s:%s\n", o.setfile, err);
 		goto err_destroy_session;
@@ -95,7 +98,8 @@ int main(int argc, char **argv)
 
 	int ret = session_loop(se, &o.cmdline);
 	/* 0: unmounted; > 0: the signal that asked us to stop */
-	status = ret < 0 ? 1 : 0;
+	status = ret < 0 || uring_transport_failed() ? 1 : 0;
+	uring_transport_stop(); /* its threads serve this session */
 	fuse_session_unmount(se);
 
 err_remove_handlers:

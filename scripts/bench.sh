@@ -20,6 +20,12 @@
 #   BENCH_SYSTEMS="..."    which systems to run (default: all, see below)
 #   BENCH_PERF=0           1: afterwards, a perf profile of the whole machine
 #                          during each workload on A_page_write/A_page_fsync
+#   BENCH_LOAD=quiet       "quiet loaded": everything again with one CPU-bound
+#                          process per vCPU running beside every system alike
+#                          (rows "warm-loaded", "cold-loaded")
+# Systems ending in _uring mount with -o transport=uring (FUSE over
+# io_uring), the other A_ systems with -o transport=dev; for them the run
+# turns /sys/module/fuse/parameters/enable_uring on and puts it back.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/scripts/deps.sh"
@@ -40,12 +46,14 @@ if [ ${#bench_missing[@]} -gt 0 ]; then
 		--no-install-recommends "${bench_missing[@]}"
 fi
 
-# A_<cache>_<persist>[_cl]: pmemsetfs -o cache=,persist= (_cl: CACHE_LINE)
+# A_<cache>_<persist>[_cl|_uring]: pmemsetfs -o cache=,persist= (_cl:
+#   CACHE_LINE; _uring: -o transport=uring)
 # B_never / B_always / B_writeback: passthrough_ll -o cache=never,
 #   -o cache=always, -o cache=always -o writeback;  C: tmpfs
 all_systems="A_page_write A_page_fsync A_direct_write A_direct_fsync
 B_never B_always B_writeback C
-A_page_write_cl A_page_fsync_cl A_direct_write_cl A_direct_fsync_cl"
+A_page_write_cl A_page_fsync_cl A_direct_write_cl A_direct_fsync_cl
+A_page_write_uring A_page_fsync_uring A_direct_write_uring"
 default_size=256M default_repeat=3 default_fio_seconds=1
 
 out=${1:-./bench-results}
@@ -53,11 +61,15 @@ data_bytes=$(parse_size "${BENCH_SIZE:-$default_size}")
 repeat=${BENCH_REPEAT:-$default_repeat}
 fio_seconds=${BENCH_FIO_SECONDS:-$default_fio_seconds}
 jobs_list=${BENCH_JOBS:-1 2 4}
+loads=${BENCH_LOAD:-quiet}
 systems=$(echo ${BENCH_SYSTEMS:-$all_systems})
 [[ $repeat =~ ^[1-9][0-9]*$ ]] || bench_die "BENCH_REPEAT must be a positive number"
 [[ $fio_seconds =~ ^[1-9][0-9]*$ ]] || bench_die "BENCH_FIO_SECONDS must be a positive number"
 ((data_bytes >= 16 * 1048576 && data_bytes % (4 * 1048576) == 0)) ||
 	bench_die "BENCH_SIZE must be a multiple of 4M, at least 16M"
+for load in $loads; do
+	[[ $load =~ ^(quiet|loaded)$ ]] || bench_die "BENCH_LOAD: $load is not quiet or loaded"
+done
 for j in $jobs_list; do
 	[[ $j =~ ^[124]$ ]] || bench_die "BENCH_JOBS: $j is not 1, 2 or 4"
 done
@@ -84,9 +96,12 @@ raw_csv="$out/raw.csv"
 echo "rep,system,workload,temp,jobs,metric,value" >"$raw_csv"
 work=$(mktemp -d /dev/shm/pmemsetfs-bench.XXXXXX)
 declare -A fs_pid=() fs_mnt=() fs_dir=() rss_before=()
+hogs=() uring_param=/sys/module/fuse/parameters/enable_uring uring_was=""
 cleanup() {
 	local system
+	stop_hogs
 	for system in "${!fs_mnt[@]}"; do stop_fs "$system"; done
+	[ -z "$uring_was" ] || echo "$uring_was" >"$uring_param" || true
 	rm -rf "$work"
 }
 trap cleanup EXIT
@@ -101,6 +116,14 @@ git -C "$top" diff --quiet HEAD 2>/dev/null || commit="$commit+changes"
 started=$(date +%s)
 run_date=$(date -u '+%Y-%m-%d %H:%M UTC')
 load_at_start=$(cut -d' ' -f1-3 /proc/loadavg)
+
+case " $systems " in *_uring" "*)
+	uring_was=$(cat "$uring_param" 2>/dev/null) ||
+		bench_die "the _uring systems need FUSE over io_uring: this kernel has no $uring_param"
+	echo Y >"$uring_param" ||
+		bench_die "the _uring systems need $uring_param on and it is not writable here"
+	;;
+esac
 
 bench_log "building"
 mkdir -p "$work/passthrough"
@@ -126,11 +149,13 @@ for system in $systems; do
 	mnt=$work/mnt/$system
 	case $system in
 	A_*)
-		mode=${system#A_}
+		mode=${system#A_} transport=dev
+		case $mode in *_uring) mode=${mode%_uring} transport=uring ;; esac
 		cache=${mode%%_*} persist=${mode#*_} env=()
 		case $persist in *_cl) persist=${persist%_cl} env=(PMEM2_FORCE_GRANULARITY=CACHE_LINE) ;; esac
 		start_fs "$system" "$mnt" env "${env[@]}" "$daemon" -f \
-			-o "cache=$cache,persist=$persist" "$work/a/$system/bench.set" "$mnt"
+			-o "cache=$cache,persist=$persist,transport=$transport" \
+			"$work/a/$system/bench.set" "$mnt"
 		;;
 	B_never) start_fs "$system" "$mnt" "$pt_bin" -f -o source="$work/parts" -o cache=never "$mnt" ;;
 	B_always) start_fs "$system" "$mnt" "$pt_bin" -f -o source="$work/parts" -o cache=always "$mnt" ;;
@@ -144,8 +169,14 @@ done
 workloads="randread4k randwrite4k seqwrite4k read1m overwrite1m"
 bench_log "measuring: $(echo $systems | wc -w) systems, $repeat repetitions," \
 	"fio ${fio_seconds}s, jobs '$jobs_list', $((data_bytes / 1048576)) MiB"
+for load in $loads; do
+load_suffix=""
+if [ "$load" = loaded ]; then
+	load_suffix=-loaded
+	start_hogs
+fi
 for ((rep = 1; rep <= repeat; rep++)); do
-	bench_log "repetition $rep/$repeat ($(($(date +%s) - started)) s so far)"
+	bench_log "$load: repetition $rep/$repeat ($(($(date +%s) - started)) s so far)"
 	for workload in $workloads; do
 		for jobs in $jobs_list; do
 			for system in $systems; do
@@ -162,6 +193,8 @@ for ((rep = 1; rep <= repeat; rep++)); do
 			measure_fio "$system" "$workload" cold 1
 		done
 	done
+done
+stop_hogs
 done
 rss_after_line=()
 for system in $systems; do
@@ -191,6 +224,7 @@ plot_results "$out/summary.csv" "$out/throughput-and-latency.png" "$made"
 	echo "A_<cache>_<persist>: pmemsetfs -o cache=,persist= (_cl: PMEM2_FORCE_GRANULARITY=CACHE_LINE);" \
 		"B: passthrough_ll -o cache=never | cache=always | cache=always,writeback; C: tmpfs"
 	echo "load average (1/5/15 min) at start: $load_at_start"
+	echo "loads: $loads (loaded: one CPU-bound process per vCPU beside every system; rows *-loaded)"
 	echo
 	print_tables "$out/summary.csv"
 	echo

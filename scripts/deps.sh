@@ -24,3 +24,5 @@ pmemsetfs_packages+=(lintian bash-completion)
 
 # .pmemset/status.json is written with json-c; its tests read it with jq
 pmemsetfs_packages+=(libjson-c-dev jq)
+# FUSE over io_uring (fs/uring_ring.c)
+pmemsetfs_packages+=(liburing-dev)

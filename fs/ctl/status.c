@@ -14,6 +14,7 @@
 
 #include "base/log.h"
 #include "ctl/status.h"
+#include "transport/uring_transport.h"
 
 /*
  * Which parts lie in which live map: a counting sort, one binary search
@@ -57,6 +58,7 @@ int status_snapshot_take_locked(struct namespace *ns,
 	snap->unlink = ns->unlink_unmaps ? "unmap" : "refuse";
 	snap->read_only = ns->read_only;
 	snap->log = log_destination();
+	uring_transport_describe(&snap->transport, &snap->transport_reason);
 	snap->nmaps = ns->nmaps;
 	snap->nparts = ns->nparts;
 	snap->maps = calloc(ns->nmaps ? ns->nmaps : 1, sizeof(*snap->maps));
@@ -125,6 +127,8 @@ static void write_text(const struct status_snapshot *snap, FILE *out)
 	fprintf(out, "unlink: %s\n", snap->unlink);
 	fprintf(out, "read_only: %s\n", snap->read_only ? "yes" : "no");
 	fprintf(out, "log: %s\n", snap->log);
+	fprintf(out, "transport: %s (%s)\n", snap->transport,
+		snap->transport_reason);
 	fprintf(out, "maps: %zu\n", snap->nmaps);
 	for (size_t i = 0; i < snap->nmaps; i++) {
 		const struct status_map *m = &snap->maps[i];

@@ -33,6 +33,8 @@ struct status_snapshot {
 	const char *unlink;	 /* -o unlink=: "refuse" or "unmap" */
 	bool read_only;		 /* -o ro */
 	const char *log;	 /* "syslog", "stderr" or the log file */
+	const char *transport;	 /* "uring" or "dev" */
+	const char *transport_reason; /* why that one */
 	struct status_map *maps;
 	size_t nmaps;
 	struct status_part *parts; /* in mapping order */

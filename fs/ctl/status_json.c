@@ -146,6 +146,9 @@ static void settings(const struct status_snapshot *snap,
 	add(root, "unlink", json_object_new_string(snap->unlink), ok);
 	add(root, "read_only", json_object_new_boolean(snap->read_only), ok);
 	add(root, "log", json_object_new_string(snap->log), ok);
+	add(root, "transport", json_object_new_string(snap->transport), ok);
+	add(root, "transport_reason",
+	    json_object_new_string(snap->transport_reason), ok);
 }
 
 /* The whole object, or NULL when any of it could not be made. */

@@ -32,6 +32,7 @@ struct raw_options {
 	char *umask;
 	char *fsname;
 	char *unlink;
+	char *transport;
 	int read_only; /* the last of -o ro / -o rw */
 	int extra_positional;
 };
@@ -55,6 +56,7 @@ static const struct fuse_opt option_spec[] = {
 	RAW("umask=%s", umask),
 	RAW("fsname=%s", fsname),
 	RAW("unlink=%s", unlink),
+	RAW("transport=%s", transport),
 	/* kept for the session too: it makes the kernel mount read-only */
 	FUSE_OPT_KEY("ro", KEY_RO),
 	FUSE_OPT_KEY("rw", KEY_RW),
@@ -243,6 +245,10 @@ static int check_values(const struct raw_options *raw, struct options *o)
 		else if (strcmp(raw->unlink, "refuse") != 0)
 			return bad("unlink", raw->unlink, "refuse or unmap");
 	}
+	o->transport = TRANSPORT_AUTO;
+	if (raw->transport != NULL &&
+	    transport_mode_parse(raw->transport, &o->transport) != 0)
+		return bad("transport", raw->transport, "auto, uring or dev");
 	o->read_only = raw->read_only;
 	return check_ownership(raw, o);
 }
@@ -260,6 +266,7 @@ static void free_raw(struct raw_options *raw)
 	free(raw->umask);
 	free(raw->fsname);
 	free(raw->unlink);
+	free(raw->transport);
 }
 
 /*

@@ -2,13 +2,14 @@
 /*
  * options.h -- the command line: SETFILE MOUNTPOINT, pmemsetfs's own -o
  * options (persist=, coalescing=, reservation=, granularity=, cache=,
- * uid=, gid=, umask=, fsname=, unlink=) and
+ * uid=, gid=, umask=, fsname=, unlink=, transport=) and
  * libfuse's standard ones, which are handed on to the FUSE session.
  */
 #ifndef PMEMSETFS_OPTIONS_H
 #define PMEMSETFS_OPTIONS_H
 
 #include "tree/namespace.h"
+#include "transport/uring_transport.h"
 
 struct options {
 	char *setfile;
@@ -20,6 +21,7 @@ struct options {
 	struct fuse_cmdline_opts cmdline; /* -f -d -s, mountpoint, ... */
 	struct fuse_args args;		  /* what the FUSE session gets */
 	char *log;			  /* -o log=; NULL: the default */
+	enum transport_mode transport;	  /* -o transport= */
 };
 
 /*

@@ -36,7 +36,7 @@
 #include <unistd.h>
 
 #include "base/mountinfo.h"
-#include "startup/kernel_io.h"
+#include "transport/kernel_io.h"
 #include "startup/session.h"
 
 static const int stray_signals[] = {

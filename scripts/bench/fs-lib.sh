@@ -118,7 +118,24 @@ drop_caches() {
 	echo 3 >/proc/sys/vm/drop_caches
 }
 
-record() { echo "$rep,$1,$2,$3,$4,$5,$6" >>"$raw_csv"; }
+# (under BENCH_LOAD=loaded the temperature reads warm-loaded, cold-loaded)
+record() { echo "$rep,$1,$2,$3${load_suffix:-},$4,$5,$6" >>"$raw_csv"; }
+
+# one CPU-bound process per vCPU, beside whatever is measured
+start_hogs() {
+	local i
+	for ((i = 0; i < $(nproc); i++)); do
+		(while :; do :; done) 9>&- &
+		hogs+=($!)
+	done
+}
+
+stop_hogs() {
+	local pid
+	for pid in "${hogs[@]}"; do kill "$pid" 2>/dev/null || true; done
+	for pid in "${hogs[@]}"; do wait "$pid" 2>/dev/null || true; done
+	hogs=()
+}
 
 # the fio arguments of a workload: rw, block size, and what it is called
 workload_args() {

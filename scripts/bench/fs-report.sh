@@ -48,7 +48,7 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b == 0) pri
 # latencies, one row per system
 print_tables() {
 	local summary=$1 temp jobs system workload v c p line
-	for temp in warm cold; do
+	for temp in warm cold warm-loaded cold-loaded; do
 		for jobs in 1 2 4; do
 			grep -q ",$temp,$jobs,IOPS," "$summary" || continue
 			echo "== $temp, $jobs job(s): IOPS (4k) or GB/s (1m), median (x tmpfs, x passthrough peer) =="

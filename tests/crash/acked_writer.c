@@ -117,14 +117,16 @@ static const char *part_path_for_errors;
  * because the kernel never answers it from a cache: it reaches the daemon
  * or fails with ENOTCONN/ECONNABORTED once the connection is gone (a stat()
  * could be answered from the attribute cache of a dead daemon's mount and
- * call it alive).
+ * call it alive). Over FUSE-over-io_uring a request the kernel was handing
+ * to a ring thread of the killed daemon fails with ECANCELED, and so can
+ * the probe itself while the connection is being torn down.
  */
 static bool daemon_has_gone(void)
 {
 	struct statfs sfs;
 	if (statfs(part_path_for_errors, &sfs) == 0)
 		return false;
-	return errno == ENOTCONN || errno == ECONNABORTED;
+	return errno == ENOTCONN || errno == ECONNABORTED || errno == ECANCELED;
 }
 
 /*

@@ -77,8 +77,9 @@ assert_parts_are "$T/backup" "cp -a"
 
 note "rsync --inplace writes in place"
 scribble
-rsync -a --inplace --no-whole-file "$T/copies/" "$MNT/" 2>"$T/rsync.err" ||
-	rsync -a --inplace "$T/copies/" "$MNT/" 2>"$T/rsync.err" ||
+# -I: rsync's quick check would skip a file whose size and time match
+rsync -a -I --inplace --no-whole-file "$T/copies/" "$MNT/" 2>"$T/rsync.err" ||
+	rsync -a -I --inplace "$T/copies/" "$MNT/" 2>"$T/rsync.err" ||
 	fail "rsync --inplace failed: $(cat "$T/rsync.err")"
 assert_parts_are "$T/backup" "rsync --inplace"
 
@@ -86,7 +87,7 @@ note "rsync (temporary file + rename) fails loudly and changes nothing"
 scribble
 snapshot "$T/scribbled"
 rc=0
-rsync -a "$T/copies/" "$MNT/" 2>"$T/rsync.err" || rc=$?
+rsync -a -I "$T/copies/" "$MNT/" 2>"$T/rsync.err" || rc=$?
 [ "$rc" -ne 0 ] || fail "rsync without --inplace exited 0"
 [ -s "$T/rsync.err" ] || fail "rsync failed without saying why"
 assert_parts_are "$T/scribbled" "rsync"
@@ -95,7 +96,7 @@ note "rsync --delete cannot delete a part"
 mkdir "$T/only_a"
 cp "$T/copies/a" "$T/only_a/a"
 rc=0
-rsync -a --inplace --delete --exclude=/.pmemset "$T/only_a/" "$MNT/" \
+rsync -a -I --inplace --delete --exclude=/.pmemset "$T/only_a/" "$MNT/" \
 	2>"$T/rsync.err" || rc=$?
 [ "$rc" -ne 0 ] || fail "rsync --delete exited 0 although it could not delete"
 grep -q "Operation not permitted" "$T/rsync.err" ||

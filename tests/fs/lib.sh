@@ -24,6 +24,30 @@ if [ ! -c /dev/fuse ] || [ "$(id -u)" -ne 0 ]; then
 	exit 77
 fi
 
+# PMEMSETFS_TEST_TRANSPORT=uring|dev: mount_set and mount_daemonized add
+# -o transport= (the suites registered a second time for FUSE over
+# io_uring). uring needs /sys/module/fuse/parameters/enable_uring on, which
+# the test command turns on for those tests only; without it they skip.
+ENABLE_URING=/sys/module/fuse/parameters/enable_uring
+TRANSPORT_ARGS=()
+case ${PMEMSETFS_TEST_TRANSPORT:-} in
+'') ;;
+uring)
+	if [ "$(cat "$ENABLE_URING" 2>/dev/null)" != Y ]; then
+		echo "SKIP: $TEST_NAME over io_uring needs $ENABLE_URING" \
+			"on (scripts/test.sh turns it on for these tests)" >&2
+		exit 77
+	fi
+	TRANSPORT_ARGS=(-o transport=uring)
+	;;
+dev) TRANSPORT_ARGS=(-o transport=dev) ;;
+*)
+	echo "PMEMSETFS_TEST_TRANSPORT=$PMEMSETFS_TEST_TRANSPORT:" \
+		"expected uring or dev" >&2
+	exit 2
+	;;
+esac
+
 T=$(mktemp -d "${TMPDIR:-/tmp}/fstest-$TEST_NAME.XXXXXX")
 SRC=$T/src
 MODEL=$T/model
@@ -181,7 +205,8 @@ mount_set()
 {
 	local setfile=$1
 	shift
-	env --default-signal=INT "$DAEMON" -f "$@" "$setfile" "$MNT" \
+	env --default-signal=INT "$DAEMON" -f "$@" "${TRANSPORT_ARGS[@]}" \
+		"$setfile" "$MNT" \
 		</dev/null >>"$T/daemon.log" 2>&1 &
 	DAEMON_PID=$!
 	wait_mounted "$MNT" "$DAEMON_PID"
@@ -309,7 +334,8 @@ mount_daemonized()
 {
 	local setfile=$1 rc
 	shift
-	timeout 60 "$DAEMON" "$@" "$setfile" "$MNT" </dev/null \
+	timeout 60 "$DAEMON" "$@" "${TRANSPORT_ARGS[@]}" "$setfile" "$MNT" \
+		</dev/null \
 		>>"$T/daemon.log" 2>&1 && rc=0 || rc=$?
 	assert_eq 0 "$rc" "exit status of 'pmemsetfs $* $setfile $MNT'"
 	wait_mounted "$MNT"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # -o log=FILE: a background daemon appends to FILE, one timestamped line a
-# message: the start-up line (set file, parts, maps, modes) at the info
-# level and the reason of a failing ctl command. A second mount appends.
+# message: the start-up line (set file, parts, maps, modes) and the
+# transport the kernel and the daemon agreed on, at the info level, and the
+# reason of a failing ctl command. A second mount appends.
 # A relative or unopenable FILE is a start-up error: nothing is mounted.
 . "$(dirname "$0")/lib.sh"
 
@@ -23,6 +24,9 @@ mount_daemonized "$T/set" -o log="$LOG",persist=fsync,cache=page
 wait_until 5 test -s "$LOG" || fail "$LOG stays empty"
 startup="^$STAMP \\[$DETACHED_PID\\] info: pmemsetfs: mounted $T/set on $MNT: 2 parts, 1 map; persist=fsync cache=page coalescing=opportunistic granularity=page \\(store: [a-z]+\\) reservation=none$"
 grep -qE "$startup" "$LOG" || fail "no start-up line like /$startup/ in: $(cat "$LOG")"
+transport="^$STAMP \\[$DETACHED_PID\\] info: pmemsetfs: transport: (dev|uring) \\(.+\\)$"
+wait_until 5 grep -qE "$transport" "$LOG" ||
+	fail "no transport line like /$transport/ in: $(cat "$LOG")"
 
 note "a failing ctl command's reason lands in the file"
 rc=0
@@ -30,7 +34,7 @@ rc=0
 assert_eq 4 "$rc" "exit status of the failing command"
 line="^$STAMP \\[$DETACHED_PID\\] err: pmemsetfs: ctl 'unmap nosuch': no part named 'nosuch'$"
 wait_until 5 grep -qE "$line" "$LOG" || fail "no line like /$line/ in: $(cat "$LOG")"
-assert_eq 2 "$(wc -l <"$LOG")" "lines in the log"
+assert_eq 3 "$(wc -l <"$LOG")" "lines in the log"
 unmount_detached
 
 note "a second mount appends"

@@ -6,6 +6,8 @@
 #ifndef PMEMSETFS_KERNEL_IO_H
 #define PMEMSETFS_KERNEL_IO_H
 
+#include <stdbool.h>
+
 #define FUSE_USE_VERSION 314
 #include <fuse_lowlevel.h>
 #include <stdbool.h>

@@ -22,6 +22,9 @@
  * kernel has already ended it, that answer is refused with ENOENT and
  * nothing is lost), and the data path learns of it to fail the part
  * (set/part_failure.c).
+ *
+ * The same two calls carry the transport choice (uring_transport.c): the
+ * INIT exchange, and replies to requests that came from an io_uring queue.
  */
 #include <errno.h>
 #include <linux/fuse.h>
@@ -32,12 +35,14 @@
 #include <unistd.h>
 
 #include "set/fault_guard.h"
-#include "startup/kernel_io.h"
+#include "transport/kernel_io.h"
+#include "transport/uring_transport.h"
 
-/* the INIT request's unique id, once the kernel offered the flag */
+/* the INIT request's unique id, until its reply is sent */
 static atomic_uint_fast64_t init_unique;
-/* cache=direct has no buffered writes: the INIT reply goes as it is */
-static bool want_killpriv_v2;
+/* the kernel offered FUSE_HANDLE_KILLPRIV_V2 and we take it */
+static atomic_bool add_killpriv;
+static bool want_killpriv;
 
 static ssize_t io_read(int fd, void *buf, size_t len, void *userdata)
 {
@@ -48,8 +53,11 @@ static ssize_t io_read(int fd, void *buf, size_t len, void *userdata)
 			   sizeof(uint32_t)) &&
 	    in->opcode == FUSE_INIT) {
 		const struct fuse_init_in *arg = (const void *)(in + 1);
-		if (want_killpriv_v2 && (arg->flags & FUSE_HANDLE_KILLPRIV_V2))
-			atomic_store(&init_unique, in->unique);
+		atomic_store(&add_killpriv,
+			     want_killpriv &&
+				     (arg->flags & FUSE_HANDLE_KILLPRIV_V2));
+		atomic_store(&init_unique, in->unique);
+		uring_transport_init_request(arg, (size_t)n - sizeof(*in));
 	}
 	return n;
 }
@@ -57,16 +65,21 @@ static ssize_t io_read(int fd, void *buf, size_t len, void *userdata)
 static ssize_t io_writev(int fd, struct iovec *iov, int count, void *userdata)
 {
 	(void)userdata;
+	ssize_t written;
+	if (uring_transport_take_reply(iov, count, &written))
+		return written;
 	uint64_t unique = atomic_load(&init_unique);
 	if (unique != 0 && count >= 2 &&
 	    iov[0].iov_len == sizeof(struct fuse_out_header) &&
 	    iov[1].iov_len >=
 		    offsetof(struct fuse_init_out, flags) + sizeof(uint32_t)) {
 		struct fuse_out_header *out = iov[0].iov_base;
-		if (out->unique == unique && out->error == 0) {
+		if (out->unique == unique) {
 			struct fuse_init_out *arg = iov[1].iov_base;
-			arg->flags |= FUSE_HANDLE_KILLPRIV_V2;
+			if (out->error == 0 && atomic_load(&add_killpriv))
+				arg->flags |= FUSE_HANDLE_KILLPRIV_V2;
 			atomic_store(&init_unique, 0);
+			return uring_transport_send_init_reply(fd, iov, count);
 		}
 	}
 	ssize_t n = writev(fd, iov, count);
@@ -90,9 +103,8 @@ static ssize_t io_writev(int fd, struct iovec *iov, int count, void *userdata)
 	return n;
 }
 
-int kernel_io_install(struct fuse_session *se, bool killpriv_v2)
+int kernel_io_install(struct fuse_session *se, bool killpriv)
 {
-	want_killpriv_v2 = killpriv_v2;
 	static const struct fuse_custom_io io = {
 		.read = io_read,
 		.writev = io_writev,
@@ -100,5 +112,6 @@ int kernel_io_install(struct fuse_session *se, bool killpriv_v2)
 	int fd = fuse_session_fd(se);
 	if (fd < 0)
 		return -EBADF;
+	want_killpriv = killpriv;
 	return fuse_session_custom_io(se, &io, fd);
 }
