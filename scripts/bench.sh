@@ -23,6 +23,8 @@
 #   BENCH_LOAD=quiet       "quiet loaded": everything again with one CPU-bound
 #                          process per vCPU running beside every system alike
 #                          (rows "warm-loaded", "cold-loaded")
+#   BENCH_DAEMON=          a daemon already built (e.g. the build the tests
+#                          ran on) instead of a Release build in build-bench
 # Systems ending in _uring mount with -o transport=uring (FUSE over
 # io_uring), the other A_ systems with -o transport=dev; for them the run
 # turns /sys/module/fuse/parameters/enable_uring on and puts it back.
@@ -128,7 +130,15 @@ esac
 bench_log "building"
 mkdir -p "$work/passthrough"
 pt_bin=$(build_passthrough "$work/passthrough")
-case " $systems " in *" A_"*) daemon=$(build_daemon "$top/build-bench") ;; esac
+case " $systems " in *" A_"*)
+	if [ -n "${BENCH_DAEMON:-}" ]; then
+		[ -x "$BENCH_DAEMON" ] || bench_die "BENCH_DAEMON '$BENCH_DAEMON' is not an executable"
+		daemon=$BENCH_DAEMON
+	else
+		daemon=$(build_daemon "$top/build-bench")
+	fi
+	;;
+esac
 
 bench_log "creating a $((data_bytes / 1048576)) MiB file in $work/parts"
 mkdir -p "$work/parts"
