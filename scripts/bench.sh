@@ -23,6 +23,8 @@
 #   BENCH_LOAD=quiet       "quiet loaded": everything again with one CPU-bound
 #                          process per vCPU running beside every system alike
 #                          (rows "warm-loaded", "cold-loaded")
+#   BENCH_WORKLOADS="..."  which workloads to run (default: all five:
+#                          randread4k randwrite4k seqwrite4k read1m overwrite1m)
 #   BENCH_DAEMON=          a daemon already built (e.g. the build the tests
 #                          ran on) instead of a Release build in build-bench
 # Systems ending in _uring mount with -o transport=uring (FUSE over
@@ -71,6 +73,12 @@ systems=$(echo ${BENCH_SYSTEMS:-$all_systems})
 	bench_die "BENCH_SIZE must be a multiple of 4M, at least 16M"
 for load in $loads; do
 	[[ $load =~ ^(quiet|loaded)$ ]] || bench_die "BENCH_LOAD: $load is not quiet or loaded"
+done
+all_workloads="randread4k randwrite4k seqwrite4k read1m overwrite1m"
+workloads=$(echo ${BENCH_WORKLOADS:-$all_workloads})
+for workload in $workloads; do
+	case " $all_workloads " in *" $workload "*) ;;
+	*) bench_die "unknown workload '$workload' in BENCH_WORKLOADS" ;; esac
 done
 for j in $jobs_list; do
 	[[ $j =~ ^[124]$ ]] || bench_die "BENCH_JOBS: $j is not 1, 2 or 4"
@@ -176,7 +184,6 @@ for system in $systems; do
 	[ -n "${fs_pid[$system]:-}" ] && rss_before[$system]=$(rss_of "${fs_pid[$system]}")
 done
 
-workloads="randread4k randwrite4k seqwrite4k read1m overwrite1m"
 bench_log "measuring: $(echo $systems | wc -w) systems, $repeat repetitions," \
 	"fio ${fio_seconds}s, jobs '$jobs_list', $((data_bytes / 1048576)) MiB"
 for load in $loads; do
