@@ -23,6 +23,10 @@
 #   BENCH_LOAD=quiet       "quiet loaded": everything again with one CPU-bound
 #                          process per vCPU running beside every system alike
 #                          (rows "warm-loaded", "cold-loaded")
+#   BENCH_WORKLOADS="..."  which workloads to run (default: all five:
+#                          randread4k randwrite4k seqwrite4k read1m overwrite1m)
+#   BENCH_DAEMON=          a daemon already built (e.g. the build the tests
+#                          ran on) instead of a Release build in build-bench
 # Systems ending in _uring mount with -o transport=uring (FUSE over
 # io_uring), the other A_ systems with -o transport=dev; for them the run
 # turns /sys/module/fuse/parameters/enable_uring on and puts it back.
@@ -69,6 +73,12 @@ systems=$(echo ${BENCH_SYSTEMS:-$all_systems})
 	bench_die "BENCH_SIZE must be a multiple of 4M, at least 16M"
 for load in $loads; do
 	[[ $load =~ ^(quiet|loaded)$ ]] || bench_die "BENCH_LOAD: $load is not quiet or loaded"
+done
+all_workloads="randread4k randwrite4k seqwrite4k read1m overwrite1m"
+workloads=$(echo ${BENCH_WORKLOADS:-$all_workloads})
+for workload in $workloads; do
+	case " $all_workloads " in *" $workload "*) ;;
+	*) bench_die "unknown workload '$workload' in BENCH_WORKLOADS" ;; esac
 done
 for j in $jobs_list; do
 	[[ $j =~ ^[124]$ ]] || bench_die "BENCH_JOBS: $j is not 1, 2 or 4"
@@ -128,7 +138,15 @@ esac
 bench_log "building"
 mkdir -p "$work/passthrough"
 pt_bin=$(build_passthrough "$work/passthrough")
-case " $systems " in *" A_"*) daemon=$(build_daemon "$top/build-bench") ;; esac
+case " $systems " in *" A_"*)
+	if [ -n "${BENCH_DAEMON:-}" ]; then
+		[ -x "$BENCH_DAEMON" ] || bench_die "BENCH_DAEMON '$BENCH_DAEMON' is not an executable"
+		daemon=$BENCH_DAEMON
+	else
+		daemon=$(build_daemon "$top/build-bench")
+	fi
+	;;
+esac
 
 bench_log "creating a $((data_bytes / 1048576)) MiB file in $work/parts"
 mkdir -p "$work/parts"
@@ -166,7 +184,6 @@ for system in $systems; do
 	[ -n "${fs_pid[$system]:-}" ] && rss_before[$system]=$(rss_of "${fs_pid[$system]}")
 done
 
-workloads="randread4k randwrite4k seqwrite4k read1m overwrite1m"
 bench_log "measuring: $(echo $systems | wc -w) systems, $repeat repetitions," \
 	"fio ${fio_seconds}s, jobs '$jobs_list', $((data_bytes / 1048576)) MiB"
 for load in $loads; do
