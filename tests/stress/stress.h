@@ -59,7 +59,8 @@ struct stress {
 	char ctl[PATH_MAX];
 	uint64_t seed;
 	/* STRESS_NO_EDGE_WRITES=1: the writeback cache answers writes past
-	 * the end before the daemon sees them (fs/README.md, "Cache modes"), so none are made */
+	 * the end before the daemon sees them (fs/README.md, "Cache modes"), so
+	 * none are made */
 	bool no_edge_writes;
 	struct writer_part parts[STRESS_PARTS];
 	atomic_bool stop;
