@@ -10,6 +10,17 @@
 . "$(dirname "$0")/../fs/lib.sh" "$1" "$2"
 tools=$HELPERS
 
+# run_writer PERSIST EXPECTED_STATUS SAYS: acked_writer on the part must exit
+# with EXPECTED_STATUS and say SAYS about the daemon
+run_writer() {
+	local rc=0
+	"$tools/acked_writer" -f "$MNT/p" -l "$T/log" -s 7 -p "$1" -n 64 \
+		2>"$T/writer.err" || rc=$?
+	cat "$T/writer.err"
+	assert_eq "$2" "$rc" "acked_writer's exit status ($3)"
+	grep -q "$3" "$T/writer.err" || fail "acked_writer did not say '$3'"
+}
+
 for persist in write fsync; do
 	note "persist=$persist: a live daemon's EIO is an error"
 	make_source "$persist.img" $((4 * MiB))
@@ -18,13 +29,7 @@ for persist in write fsync; do
 	SET
 	mount_set "$T/set.$persist" -o persist=$persist
 	truncate -s 0 "$SRC/$persist.img"
-	rc=0
-	"$tools/acked_writer" -f "$MNT/p" -l "$T/log" -s 7 -p "$persist" -n 64 \
-		2>"$T/writer.err" || rc=$?
-	cat "$T/writer.err"
-	assert_eq 1 "$rc" "acked_writer's exit status on a live daemon's error"
-	grep -q "(daemon alive)" "$T/writer.err" ||
-		fail "acked_writer did not say the daemon is alive"
+	run_writer "$persist" 1 "(daemon alive)"
 	is_running "$DAEMON_PID" || fail "the daemon died of a truncated source"
 
 	note "persist=$persist: after SIGKILL the writer stops cleanly"
@@ -32,12 +37,6 @@ for persist in write fsync; do
 	kill -9 "$DAEMON_PID"
 	wait "$DAEMON_PID" || true
 	DAEMON_PID=
-	rc=0
-	"$tools/acked_writer" -f "$MNT/p" -l "$T/log" -s 7 -p "$persist" -n 64 \
-		2>"$T/writer.err" || rc=$?
-	cat "$T/writer.err"
-	assert_eq 0 "$rc" "acked_writer's exit status once the daemon is gone"
-	grep -q "daemon gone" "$T/writer.err" ||
-		fail "acked_writer did not say the daemon is gone"
+	run_writer "$persist" 0 "daemon gone"
 	fusermount3 -u -z "$MNT" 2>/dev/null || umount -l "$MNT"
 done
