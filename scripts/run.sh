@@ -56,13 +56,13 @@ mount point: $mnt
 In another terminal, try:
   ls -la $mnt
   cat $mnt/.pmemset/status
-  getfattr -d $mnt/data
+  getfattr -n user.pmemset.source $mnt/data
   df -h $mnt
   dd if=/dev/urandom of=$mnt/data bs=1M count=2 seek=1 conv=notrunc
   cmp $mnt/data $demo/data.img && echo "the part is its source file"
   cat $mnt/.pmemset/maps/0 | od -A d -t x1 | head
   echo "part more $demo/more.img length=1M create truncate" > $mnt/.pmemset/ctl
-  rm $mnt/more
+  $top/build/fs/pmemsetfs ctl $mnt unmap more    # rm of a part is refused
 
 Press Ctrl-C here to unmount and clean up.
 EOF
