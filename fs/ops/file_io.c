@@ -104,6 +104,62 @@ static void launder_parts(struct namespace *ns, const struct map_view *m,
 	invalidate_parts(ns, m->addr + off, len);
 }
 
+/*
+ * Whether a part handle bypasses the page cache. With the write-through
+ * cache (persist=write) each written byte is copied three times: into the
+ * kernel's cache, into the request, into the mapping. A handle opened
+ * write-only can neither read nor map the file, so that cache gains it
+ * nothing: its writes go direct, one copy fewer, while readers of the same
+ * part keep their cache. The kernel drops (writing dirty pages back first)
+ * the cached pages under a direct write before it sends it to us. With the
+ * writeback cache (persist=fsync) the cache is what makes writes fast.
+ */
+static bool part_handle_is_direct(const struct namespace *ns, int open_flags)
+{
+	if (ns->direct_io)
+		return true;
+	return !ns->writeback && (open_flags & O_ACCMODE) == O_WRONLY;
+}
+
+/*
+ * A reader's page cache beside a direct writer: the kernel drops the pages
+ * under a direct write before sending it, but a cached reader that reads the
+ * range while we copy would keep half-written pages. What was open, and how
+ * many were ever opened, before the copy tells whether one may have.
+ */
+struct cached_readers {
+	bool open;
+	unsigned opened_ever;
+};
+
+static struct cached_readers cached_readers_now(struct part_node *part)
+{
+	return (struct cached_readers){
+		.open = atomic_load(&part->cached_opens) > 0,
+		.opened_ever = atomic_load(&part->cached_opens_ever),
+	};
+}
+
+static bool cached_readers_may_hold(struct part_node *part,
+				    struct cached_readers before)
+{
+	struct cached_readers now = cached_readers_now(part);
+	return before.open || now.open || before.opened_ever != now.opened_ever;
+}
+
+static void cached_open_start(struct handle *h)
+{
+	h->cached = true;
+	atomic_fetch_add(&h->part->cached_opens_ever, 1);
+	atomic_fetch_add(&h->part->cached_opens, 1);
+}
+
+static void cached_open_end(struct handle *h)
+{
+	if (h->cached)
+		atomic_fetch_sub(&h->part->cached_opens, 1);
+}
+
 void file_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
 	struct namespace *ns = req_ns(req);
@@ -130,14 +186,19 @@ void file_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 	h->writable = (fi->flags & O_ACCMODE) != O_RDONLY;
 	if (part != NULL) {
 		/* O_TRUNC (atomic_o_trunc) is ignored: a part keeps its size */
-		fi->direct_io = ns->direct_io;
+		fi->direct_io = part_handle_is_direct(ns, fi->flags);
+		/* a direct writer keeps the readers' cache too */
 		fi->keep_cache = !ns->direct_io;
+		if (!fi->direct_io)
+			cached_open_start(h);
 	} else {
 		fi->direct_io = 1; /* map files alias the part files */
 	}
 	fi->fh = (uintptr_t)h;
-	if (fuse_reply_open(req, fi) != 0)
+	if (fuse_reply_open(req, fi) != 0) {
+		cached_open_end(h);
 		handle_put(ns, h);
+	}
 }
 
 void file_read(fuse_req_t req, struct handle *h, size_t size, off_t off)
@@ -170,6 +231,11 @@ void file_write(fuse_req_t req, struct handle *h, const char *buf, size_t size,
 	/* else a part's older dirty page, written back later, would win */
 	if (h->kind == HANDLE_MAP)
 		launder_parts(ns, h->map, off, size);
+	bool beside_cache =
+		h->kind == HANDLE_PART && !h->cached && !ns->direct_io;
+	struct cached_readers readers = {0};
+	if (beside_cache)
+		readers = cached_readers_now(h->part);
 	ssize_t n = data_write(ns, w.addr, w.size, off, buf, size, w.dirty);
 	if (h->kind == HANDLE_PART && ns->writeback && off >= 0 &&
 	    (size_t)off + size > w.size) {
@@ -191,6 +257,9 @@ void file_write(fuse_req_t req, struct handle *h, const char *buf, size_t size,
 	/* before the reply, so the writer's next read of a part is fresh */
 	if (h->kind == HANDLE_MAP && !ns->direct_io && n > 0)
 		invalidate_parts(ns, w.addr + off, (size_t)n);
+	if (beside_cache && n > 0 && cached_readers_may_hold(h->part, readers))
+		fuse_lowlevel_notify_inval_inode(ns->session, h->part->ino, off,
+						 n);
 	fuse_reply_write(req, (size_t)n);
 }
 
@@ -243,6 +312,7 @@ void file_release(fuse_req_t req, struct handle *h)
 		fuse_lowlevel_notify_inval_entry(ns->session, INO_ROOT,
 						 h->part->name,
 						 strlen(h->part->name));
+	cached_open_end(h);
 	handle_put(ns, h);
 	fuse_reply_err(req, 0);
 }

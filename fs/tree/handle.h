@@ -23,6 +23,7 @@ struct handle {
 	char *text; /* a snapshot, or why a ctl write failed (ctl_file_read) */
 	size_t text_len;
 	bool writable; /* opened for writing: persist on close (fsync mode) */
+	bool cached;   /* a part handle served from the kernel's page cache */
 	atomic_int refs;
 };
 

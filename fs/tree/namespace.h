@@ -52,8 +52,12 @@ struct part_node {
 	struct timespec atime, mtime, ctime; /* under the namespace lock */
 	atomic_llong written_ns; /* time of the last write, 0: none */
 	dev_t source_dev;	 /* the source as mapped: st_blocks is */
-	ino_t source_ino;    /* counted only while the path still leads there */
-	unsigned opens;	     /* open handles, under the namespace lock */
+	ino_t source_ino; /* counted only while the path still leads there */
+	unsigned opens;	  /* open handles, under the namespace lock */
+	/* handles served from the page cache, and how many were ever opened:
+	 * a direct write drops what such a reader may have cached meanwhile */
+	atomic_uint cached_opens;
+	atomic_uint cached_opens_ever;
 	atomic_bool dirty;   /* persist=fsync: written since the last persist */
 	atomic_bool overran; /* writeback: the kernel wrote past the end */
 	atomic_bool failed;  /* its source was truncated: EIO until remapped */
