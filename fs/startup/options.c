@@ -101,55 +101,55 @@ static int parse_id(const char *text, unsigned *id)
 	return 0;
 }
 
-/*
- * -o uid=: a number, else a user name (as chown and bindfs take them).
- * A name is looked up now, so a typo fails the start, not a later chown.
- */
-static int parse_user(const char *text, unsigned *uid)
+/* The name lookups behind -o uid= and gid=: 0, or -1 for no such name. */
+static int lookup_user(const char *name, unsigned *id)
 {
-	if (*text >= '0' && *text <= '9') {
-		if (parse_id(text, uid) == 0)
-			return 0;
-		return bad("uid", text,
-			   "a user name or a numeric user ID (0 to "
-			   "4294967294)");
-	}
-	if (*text == '\0')
-		return bad("uid", text, "a user name or a numeric user ID");
-	struct passwd *pw = getpwnam(text);
-	if (pw == NULL) {
-		/* glibc leaves errno set even for "no such name": not shown */
-		fprintf(stderr,
-			"pmemsetfs: bad option uid=%s: no user named '%s' "
-			"(expected a user name or a numeric user ID)\n",
-			text, text);
+	struct passwd *pw = getpwnam(name);
+	if (pw == NULL)
 		return -1;
-	}
-	*uid = (unsigned)pw->pw_uid;
+	*id = (unsigned)pw->pw_uid;
 	return 0;
 }
 
-/* -o gid=: a number, else a group name. */
-static int parse_group(const char *text, unsigned *gid)
+static int lookup_group(const char *name, unsigned *id)
 {
+	struct group *gr = getgrnam(name);
+	if (gr == NULL)
+		return -1;
+	*id = (unsigned)gr->gr_gid;
+	return 0;
+}
+
+/*
+ * -o uid= or gid=: a number, else a name (as chown and bindfs take them),
+ * looked up now so that a typo fails the start, not a later chown. kind is
+ * "user" or "group".
+ */
+static int parse_owner(const char *option, const char *kind,
+		       int (*lookup)(const char *, unsigned *),
+		       const char *text, unsigned *id)
+{
+	char expected[80];
+	snprintf(expected, sizeof(expected), "a %s name or a numeric %s ID",
+		 kind, kind);
 	if (*text >= '0' && *text <= '9') {
-		if (parse_id(text, gid) == 0)
+		if (parse_id(text, id) == 0)
 			return 0;
-		return bad("gid", text,
-			   "a group name or a numeric group ID (0 to "
-			   "4294967294)");
+		char range[sizeof(expected) + 20];
+		snprintf(range, sizeof(range), "%s (0 to 4294967294)",
+			 expected);
+		return bad(option, text, range);
 	}
 	if (*text == '\0')
-		return bad("gid", text, "a group name or a numeric group ID");
-	struct group *gr = getgrnam(text);
-	if (gr == NULL) {
+		return bad(option, text, expected);
+	/* glibc leaves errno set even for "no such name": not shown */
+	if (lookup(text, id) != 0) {
 		fprintf(stderr,
-			"pmemsetfs: bad option gid=%s: no group named '%s' "
-			"(expected a group name or a numeric group ID)\n",
-			text, text);
+			"pmemsetfs: bad option %s=%s: no %s named '%s' "
+			"(expected %s)\n",
+			option, text, kind, text, expected);
 		return -1;
 	}
-	*gid = (unsigned)gr->gr_gid;
 	return 0;
 }
 
@@ -169,12 +169,14 @@ static int check_ownership(const struct raw_options *raw, struct options *o)
 {
 	struct ownership *own = &o->ownership;
 	if (raw->uid != NULL) {
-		if (parse_user(raw->uid, &own->uid) != 0)
+		if (parse_owner("uid", "user", lookup_user, raw->uid,
+				&own->uid) != 0)
 			return -1;
 		own->has_uid = true;
 	}
 	if (raw->gid != NULL) {
-		if (parse_group(raw->gid, &own->gid) != 0)
+		if (parse_owner("gid", "group", lookup_group, raw->gid,
+				&own->gid) != 0)
 			return -1;
 		own->has_gid = true;
 	}
